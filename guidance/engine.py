@@ -1,0 +1,147 @@
+"""LAGS guided denoising in ComfyUI's sigma-parametrisation (host-free).
+
+D_q(x, sigma) = D(x, sigma) + sigma^2 * alpha(sigma) * g, where g approximates
+grad log E[w(X0) | X_sigma = x] by J^T grad log w(x0_bar), x0_bar = D(x, sigma):
+
+- "lags":    g = J v by a forward finite difference (J = dD/dx is symmetric), one
+             extra denoiser call and no gradient through the denoiser;
+- "tweedie": g = v (J ~ I), no extra call;
+- "dps":     g = J^T v by backprop through the denoiser (the baseline LAGS replaces).
+
+v = grad log w(x0_bar) is the only gradient taken for lags/tweedie.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import torch
+
+from .checks import check_alpha, check_epsilon, check_method, check_skip_below, per_item_sigma
+from .reward_gradient import compute_dtype_for, grad_log_w, vjp_through
+
+METHODS = ("lags", "tweedie", "dps")
+
+#: Finite-difference step, in units of sigma: the probe point moves each item by
+#: epsilon * sigma (root-mean-square per element) along v. Chosen from the sweep in
+#: docs/epsilon_sweep.md (one value for a 2-D toy in float64 and a 4x128x128 latent
+#: in float16).
+DEFAULT_EPSILON = 0.1
+
+#: Items whose alpha is below this skip the guidance computation altogether.
+DEFAULT_SKIP_BELOW = 1e-3
+
+
+@dataclass
+class GuidanceDiagnostics:
+    """Per-item numbers of one guided denoiser call (all [B] tensors, float64/bool)."""
+
+    sigma: torch.Tensor
+    alpha: torch.Tensor
+    log_w: torch.Tensor  # log w(x0_bar); nan where the item was not guided
+    grad_norm: torch.Tensor  # ||g||; 0 where the item was not guided
+    guided: torch.Tensor  # alpha above the skip threshold
+    guarded: torch.Tensor  # guidance was non-finite and the item fell back to D
+
+    @property
+    def num_guarded(self) -> int:
+        return int(self.guarded.sum())
+
+
+@dataclass
+class GuidanceResult:
+    denoised: torch.Tensor
+    diagnostics: GuidanceDiagnostics
+
+
+def _per_item_norm(t: torch.Tensor) -> torch.Tensor:
+    return t.flatten(1).norm(dim=1)
+
+
+def _expand(per_item: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
+    return per_item.view(-1, *([1] * (like.dim() - 1)))
+
+
+def lags_direction(denoiser, x, sigma_in, sigma, x0_bar, v, epsilon, dtype):
+    """g = J v ~ (D(x + h u) - D(x)) * ||v|| / h, with u = v/||v|| and h = epsilon*sigma*sqrt(d).
+
+    The step is relative to sigma (the scale on which the posterior mean bends) and to
+    the size of x, so one epsilon fits a 2-D toy and a 4x128x128 latent. The
+    difference is taken in float32/float64 even when the denoiser runs in float16.
+    """
+    v_norm = _per_item_norm(v)
+    dim = v[0].numel()
+    h = (epsilon * sigma * math.sqrt(dim)).to(dtype)
+    safe_norm = torch.where(v_norm > 0, v_norm, torch.ones_like(v_norm))
+    step = v * _expand(h / safe_norm, v)
+    probe = denoiser((x.to(dtype) + step).to(x.dtype), sigma_in)
+    safe_h = torch.where(h > 0, h, torch.ones_like(h))
+    jv = (probe.to(dtype) - x0_bar.to(dtype)) * _expand(safe_norm / safe_h, v)
+    return torch.where(_expand((v_norm > 0) & (h > 0), v), jv, torch.zeros_like(jv))
+
+
+def guided_denoise(
+    denoiser,
+    log_w,
+    x: torch.Tensor,
+    sigma,
+    schedule,
+    *,
+    method: str = "lags",
+    epsilon: float = DEFAULT_EPSILON,
+    denoised: torch.Tensor | None = None,
+    skip_below: float = DEFAULT_SKIP_BELOW,
+) -> GuidanceResult:
+    """One guided denoiser evaluation.
+
+    denoiser(x, sigma) -> x0_bar (post-CFG in the host); called with `sigma` exactly
+    as given here. log_w(x0) -> [B] log-weights, differentiable in x0. `denoised`,
+    when given, is D(x, sigma) already computed by the caller (ComfyUI's post-CFG
+    hook), saving one call. Items whose guidance is non-finite fall back to D.
+    """
+    method = check_method(method, METHODS)
+    epsilon = check_epsilon(epsilon)
+    skip_below = check_skip_below(skip_below)
+    batch = x.shape[0]
+    sigma_b = per_item_sigma(sigma, batch, x.device)
+    alpha = check_alpha(schedule(sigma_b), batch, x.device)
+    if denoised is None:
+        with torch.no_grad():
+            denoised = denoiser(x, sigma)
+
+    dtype = compute_dtype_for(x.dtype)
+    guided = (alpha > skip_below) & (alpha > 0) & (sigma_b > 0)
+    log_w_values = torch.full((batch,), math.nan, dtype=torch.float64, device=x.device)
+    grad_norm = torch.zeros(batch, dtype=torch.float64, device=x.device)
+    guarded = torch.zeros(batch, dtype=torch.bool, device=x.device)
+    diagnostics = GuidanceDiagnostics(sigma_b, alpha, log_w_values, grad_norm, guided, guarded)
+    if not guided.any():
+        return GuidanceResult(denoised, diagnostics)
+
+    if method == "dps":
+        values, g = vjp_through(denoiser, log_w, x, sigma, dtype)
+    else:
+        values, v = grad_log_w(log_w, denoised, dtype)
+        # A non-finite v must not reach the denoiser (it would poison the probe call).
+        v_ok = torch.isfinite(v.flatten(1)).all(dim=1) & torch.isfinite(values)
+        v = torch.where(_expand(v_ok, v), v, torch.zeros_like(v))
+        if method == "tweedie":
+            g = v
+        else:
+            with torch.no_grad():
+                g = lags_direction(denoiser, x, sigma, sigma_b.to(dtype), denoised, v, epsilon, dtype)
+        g = torch.where(_expand(v_ok, g), g, torch.full_like(g, math.nan))
+
+    with torch.no_grad():
+        scale = (sigma_b**2 * alpha * guided).to(dtype)
+        update = g * _expand(scale, g)
+        candidate = (denoised.to(dtype) + update).to(denoised.dtype)
+        finite = torch.isfinite(candidate.flatten(1)).all(dim=1) & torch.isfinite(values)
+        keep = guided & finite
+        # Skipped and guarded items get D exactly (bit for bit).
+        out = torch.where(_expand(keep, candidate), candidate, denoised)
+
+    log_w_values.copy_(torch.where(guided, values.to(torch.float64), log_w_values))
+    grad_norm.copy_(torch.where(keep, _per_item_norm(g).to(torch.float64), grad_norm))
+    guarded.copy_(guided & ~finite)
+    return GuidanceResult(out, diagnostics)
