@@ -23,10 +23,10 @@ from .reward_gradient import compute_dtype_for, grad_log_w, vjp_through
 METHODS = ("lags", "tweedie", "dps")
 
 #: Finite-difference step, in units of sigma: the probe point moves each item by
-#: epsilon * sigma (root-mean-square per element) along v. Chosen from the sweep in
-#: docs/epsilon_sweep.md (one value for a 2-D toy in float64 and a 4x128x128 latent
-#: in float16).
-DEFAULT_EPSILON = 0.1
+#: epsilon * sigma (root-mean-square per element) along v, floored at the round-off
+#: limit of the denoiser's dtype. Chosen from the sweep in docs/epsilon_sweep.md (one
+#: value for a 2-D toy in float64 and a 4x128x128 latent in float16).
+DEFAULT_EPSILON = 0.01
 
 #: Items whose alpha is below this skip the guidance computation altogether.
 DEFAULT_SKIP_BELOW = 1e-3
@@ -63,15 +63,18 @@ def _expand(per_item: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
 
 
 def lags_direction(denoiser, x, sigma_in, sigma, x0_bar, v, epsilon, dtype):
-    """g = J v ~ (D(x + h u) - D(x)) * ||v|| / h, with u = v/||v|| and h = epsilon*sigma*sqrt(d).
+    """g = J v ~ (D(x + h u) - D(x)) * ||v|| / h, with u = v / ||v||.
 
     The step is relative to sigma (the scale on which the posterior mean bends) and to
-    the size of x, so one epsilon fits a 2-D toy and a 4x128x128 latent. The
+    the dimension, so one epsilon fits a 2-D toy and a 4x128x128 latent. The
     difference is taken in float32/float64 even when the denoiser runs in float16.
     """
     v_norm = _per_item_norm(v)
-    dim = v[0].numel()
-    h = (epsilon * sigma * math.sqrt(dim)).to(dtype)
+    # Step length ||h u||: epsilon * sigma RMS per element, but never below the classic
+    # round-off floor sqrt(unit round-off) * ||x|| of the dtype the denoiser runs in
+    # (float16: 2.2% of x), below which D(x + h u) - D(x) is mostly rounding noise.
+    floor = math.sqrt(torch.finfo(x.dtype).eps / 2) * _per_item_norm(x.to(dtype))
+    h = torch.maximum(epsilon * sigma * math.sqrt(v[0].numel()), floor)
     safe_norm = torch.where(v_norm > 0, v_norm, torch.ones_like(v_norm))
     step = v * _expand(h / safe_norm, v)
     probe = denoiser((x.to(dtype) + step).to(x.dtype), sigma_in)

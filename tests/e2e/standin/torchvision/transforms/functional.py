@@ -1,0 +1,3 @@
+from .._inert import inert_getattr
+
+__getattr__ = inert_getattr(__name__)

@@ -1,0 +1,1 @@
+"""Stand-in: intentionally empty."""
