@@ -5,5 +5,7 @@ latents [B, C, H, W] (space "latent") and returns log w, one value per item,
 differentiable in its input.
 """
 from .base import CombinedReward, Reward
+from .colour import ColourReward
+from .frequency import FrequencyReward
 
-__all__ = ["Reward", "CombinedReward"]
+__all__ = ["Reward", "CombinedReward", "ColourReward", "FrequencyReward"]

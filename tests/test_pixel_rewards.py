@@ -248,3 +248,11 @@ def test_describe_and_space():
     assert "palette" in ColourReward(palette="#000 #fff").describe()
     assert FrequencyReward(0.25, 0.5, "favour", 2).describe() == "frequency[favour 0.25..0.5, strength=2]"
     assert all(r.space == "pixel" for r in REWARDS)
+
+
+def test_image_borders_do_not_count_as_detail():
+    # A smooth left-to-right ramp: an FFT sees a jump where the right edge wraps onto
+    # the left one; the Hann window keeps that jump out of the high band.
+    size = 64
+    ramp = torch.linspace(0.1, 0.9, size).expand(size, size)[None, ..., None].expand(1, size, size, 3)
+    assert FrequencyReward(0.25, 0.5).band_share(ramp.contiguous()).item() < 1e-3
