@@ -1,0 +1,99 @@
+"""ComfyUI adapters for the pixel rewards (the maths lives in rewards/)."""
+from __future__ import annotations
+
+from comfy_api.latest import io
+
+from ..rewards.colour import ColourReward
+from ..rewards.frequency import MAX_FREQUENCY, MODES, FrequencyReward
+
+REWARD_TYPE = io.Custom("LAGS_REWARD")
+CATEGORY = "sampling/lags/rewards"
+
+_STRENGTH_TOOLTIP = (
+    "Lambda: log w = -strength * distance (Colour) or +/- strength * band share (Frequency). "
+    "Larger pulls harder; 0 switches the reward off."
+)
+
+
+def _strength_input(default: float) -> io.Float.Input:
+    return io.Float.Input(
+        "strength", default=default, min=0.0, max=10000.0, step=0.5, tooltip=_STRENGTH_TOOLTIP
+    )
+
+
+def _reward_output() -> io.Output:
+    return REWARD_TYPE.Output(display_name="reward", tooltip="Connect to LAGS Weighted Sampler, LAGS Guidance or Reward Combine.")
+
+
+class LAGSColourReward(io.ComfyNode):
+    @classmethod
+    def define_schema(cls) -> io.Schema:
+        return io.Schema(
+            node_id="LAGSColourReward",
+            display_name="LAGS Colour Reward",
+            category=CATEGORY,
+            description=(
+                "Rewards images whose colours match a target. With one colour: the image's mean colour "
+                "(CIELAB) is pulled towards it, leaving the layout free. With a palette: every pixel is "
+                "pulled towards its nearest palette colour. Distances are Delta-E/100 "
+                "(0.1 is a clear colour shift)."
+            ),
+            inputs=[
+                io.String.Input(
+                    "colour",
+                    default="#e03c28",
+                    tooltip="Target colour as hex, e.g. #e03c28 or #f00. Used when the palette is empty.",
+                ),
+                io.String.Input(
+                    "palette",
+                    default="",
+                    tooltip="Optional hex colours separated by commas or spaces, e.g. '#1b2a49, #e8d5b7, #c0392b'. "
+                    "When set, it replaces the single colour: each pixel is pulled to its nearest palette colour.",
+                ),
+                _strength_input(10.0),
+            ],
+            outputs=[_reward_output()],
+        )
+
+    @classmethod
+    def execute(cls, colour: str, palette: str, strength: float) -> io.NodeOutput:
+        return io.NodeOutput(ColourReward(colour=colour, palette=palette, strength=strength))
+
+
+class LAGSFrequencyReward(io.ComfyNode):
+    @classmethod
+    def define_schema(cls) -> io.Schema:
+        frequency_note = "Cycles per pixel: 0 = flat, 0.5 = finest pixel-level detail (Nyquist)."
+        return io.Schema(
+            node_id="LAGSFrequencyReward",
+            display_name="LAGS Frequency Reward",
+            category=CATEGORY,
+            description=(
+                "Favours or suppresses detail at a chosen scale: the share of the image's brightness "
+                "detail (windowed FFT energy) that lies in the band f_lo..f_hi. "
+                "0.25-0.5 is fine texture and noise, 0.02-0.1 large shapes."
+            ),
+            inputs=[
+                io.Float.Input(
+                    "f_lo", default=0.25, min=0.0, max=round(MAX_FREQUENCY, 3), step=0.01,
+                    tooltip="Lower edge of the band. " + frequency_note,
+                ),
+                io.Float.Input(
+                    "f_hi", default=0.5, min=0.0, max=round(MAX_FREQUENCY, 3), step=0.01,
+                    tooltip="Upper edge of the band (must exceed f_lo). " + frequency_note,
+                ),
+                io.Combo.Input(
+                    "mode", options=list(MODES), default="favour",
+                    tooltip="favour: more energy in the band (e.g. more fine detail); suppress: less (e.g. smoother).",
+                ),
+                _strength_input(10.0),
+            ],
+            outputs=[_reward_output()],
+        )
+
+    @classmethod
+    def execute(cls, f_lo: float, f_hi: float, mode: str, strength: float) -> io.NodeOutput:
+        return io.NodeOutput(FrequencyReward(f_lo=f_lo, f_hi=f_hi, mode=mode, strength=strength))
+
+
+NODES = [LAGSColourReward, LAGSFrequencyReward]
