@@ -49,6 +49,10 @@ def comfy_sigma_cases():
     if not root:
         sys.exit("set COMFYUI_PATH to a ComfyUI checkout")
     sys.path.insert(0, root)
+    try:
+        import torchvision  # noqa: F401  (ComfyUI imports it; a real one wins)
+    except Exception:
+        sys.path.insert(0, str(REPO / "tests" / "host" / "stubs"))
     import comfy.cli_args
 
     comfy.cli_args.args.cpu = True  # before anything imports comfy.model_management
@@ -100,7 +104,7 @@ def alpha_cases(sigmas):
     made.append(({"kind": "constant", "alpha": 0.3}, ConstantAlpha(0.3)))
     return {
         "sigmas": sigmas,
-        "cases": [dict(spec, alpha=[float(a) for a in sched(s)]) for spec, sched in made],
+        "cases": [dict(spec, values=[float(a) for a in sched(s)]) for spec, sched in made],
     }
 
 

@@ -1,0 +1,153 @@
+// The extension entry (web/lags.js) against stand-ins of ComfyUI's app/api: it must do
+// nothing (and throw nothing) when the LAGS nodes or DOM widgets are missing, and wire
+// the charts when they are there.
+import assert from "node:assert/strict";
+import { register } from "node:module";
+import { after, before, test } from "node:test";
+import { fakeGraph } from "./fake_graph.mjs";
+import { installFakeDom } from "./fake_dom.mjs";
+
+register("./comfy_stubs/loader.mjs", import.meta.url);
+const { app } = await import("./comfy_stubs/app.mjs");
+const { api } = await import("./comfy_stubs/api.mjs");
+
+let extension;
+let poll;
+const warnings = [];
+const realWarn = console.warn;
+const realSetInterval = globalThis.setInterval;
+
+before(async () => {
+  console.warn = (...args) => warnings.push(args);
+  await import("../../web/lags.js");
+  extension = app.extensions.find((e) => e.name === "LAGS.Charts");
+  globalThis.setInterval = (fn) => {
+    poll = fn;
+    return 0;
+  };
+  extension.setup();
+  globalThis.setInterval = realSetInterval;
+});
+after(() => {
+  console.warn = realWarn;
+});
+
+function nodeClass({ domWidgets }) {
+  class Node {
+    constructor(graph, id, widgets) {
+      Object.assign(this, { graph, id, size: [200, 100], widgets: widgets.map(([name, value]) => ({ name, value })), outputs: [{ links: [] }] });
+    }
+    computeSize() {
+      return [200, 260];
+    }
+    setSize(size) {
+      this.size = size;
+    }
+  }
+  if (domWidgets) {
+    Node.prototype.addDOMWidget = function (name, type, element, options) {
+      const widget = { name, type, element, options, value: "" };
+      this.widgets.push(widget);
+      return widget;
+    };
+  }
+  return Node;
+}
+
+function create(Node, graph, id, type, widgets) {
+  const node = new Node(graph, id, widgets);
+  node.type = node.comfyClass = type;
+  node.onNodeCreated?.();
+  graph.getNodeById = (nid) => (String(nid) === String(id) ? node : null);
+  return node;
+}
+
+test("exactly one extension is registered", () => {
+  assert.equal(app.extensions.length, 1);
+  assert.equal(typeof extension.beforeRegisterNodeDef, "function");
+});
+
+test("other node types are left alone", () => {
+  const Node = nodeClass({ domWidgets: true });
+  const before = { ...Node.prototype };
+  extension.beforeRegisterNodeDef(Node, { name: "KSampler" });
+  extension.beforeRegisterNodeDef(Node, undefined);
+  assert.deepEqual({ ...Node.prototype }, before);
+});
+
+test("an old frontend without DOM widgets: nodes work, nothing is added, nothing throws", () => {
+  const Node = nodeClass({ domWidgets: false });
+  extension.beforeRegisterNodeDef(Node, { name: "LAGSWeightedSampler" });
+  const node = create(Node, fakeGraph(), 3, "LAGSWeightedSampler", [["steps", 4]]);
+  assert.equal(node.__lags, undefined);
+  api.send("lags.trace", { node: "3", step: 1, steps: 4, sigma: 1, alpha: 1, log_w: 0, grad_norm: 1, guided: true, guarded: 0 });
+  poll();
+  node.onRemoved();
+  assert.deepEqual(warnings, []);
+});
+
+test("malformed or foreign trace messages are ignored", () => {
+  for (const detail of [undefined, null, 42, "x", { node: "404", step: 1, steps: 2 }, { step: "nope" }]) {
+    api.send("lags.trace", detail);
+  }
+  api.send("execution_start", {});
+  assert.deepEqual(warnings, []);
+});
+
+test("with DOM widgets: the sampler chart follows trace messages and keeps the final numbers", async () => {
+  const restore = installFakeDom();
+  try {
+    const Node = nodeClass({ domWidgets: true });
+    extension.beforeRegisterNodeDef(Node, { name: "LAGSWeightedSampler" });
+    const graph = fakeGraph();
+    app.rootGraph = graph;
+    const node = create(Node, graph, 9, "LAGSWeightedSampler", [["steps", 3]]);
+    const chart = node.__lags.chart;
+    assert.equal(chart.widget.options.serialize, false);
+    assert.equal(chart.widget.serialize, false);
+    assert.deepEqual(JSON.parse(chart.canvas.dataset.lags), { drawn: false, points: 0 });
+
+    api.send("execution_start", {});
+    for (let step = 1; step <= 3; step++) {
+      api.send("lags.trace", { node: "9", step, steps: 3, sigma: 3 - step, alpha: 1, log_w: -step, grad_norm: 0.5, guided: true, guarded: 0 });
+    }
+    await new Promise((r) => setTimeout(r, 20)); // the chart repaints once per frame
+    assert.deepEqual(JSON.parse(chart.canvas.dataset.lags), { drawn: true, points: 3, lastStep: 3, steps: 3 });
+    assert.match(chart.line.textContent, /^step 3\/3 · σ 0 · α 1 · log w −3 · ‖g‖ 0.5/);
+    api.send("execution_start", {}); // a later prompt that does not run this node
+    await new Promise((r) => setTimeout(r, 20));
+    assert.match(chart.line.textContent, /^step 3\/3/);
+  } finally {
+    restore();
+  }
+  assert.deepEqual(warnings, []);
+});
+
+test("with DOM widgets: the schedule chart redraws when the connected sampler changes", () => {
+  const restore = installFakeDom();
+  try {
+    const Gate = nodeClass({ domWidgets: true });
+    const Sampler = nodeClass({ domWidgets: true });
+    extension.beforeRegisterNodeDef(Gate, { name: "LAGSScheduleHardGate" });
+    extension.beforeRegisterNodeDef(Sampler, { name: "LAGSWeightedSampler" });
+    const graph = fakeGraph();
+    const schedule = create(Gate, graph, 1, "LAGSScheduleHardGate", [["mode", "fraction of steps"], ["c", 10], ["sigma_max", 1], ["fraction", 0.5]]);
+    const summary = () => JSON.parse(schedule.__lags.chart.canvas.dataset.lags);
+    assert.equal(summary().steps, 30);
+    assert.equal(summary().guided, 15);
+
+    const sampler = create(Sampler, graph, 2, "LAGSWeightedSampler", [["steps", 10], ["scheduler", "normal"]]);
+    schedule.getOutputNodes = () => [sampler];
+    poll();
+    assert.equal(summary().steps, 10);
+    assert.equal(summary().guided, 5);
+
+    schedule.widgets.find((w) => w.name === "fraction").value = 0.2;
+    schedule.widgets.find((w) => w.name === "fraction").callback?.(0.2);
+    assert.equal(summary().guided, 2);
+    assert.ok(schedule.size[1] >= 260, "the node grew to fit the chart");
+  } finally {
+    restore();
+  }
+  assert.deepEqual(warnings, []);
+});

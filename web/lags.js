@@ -1,0 +1,152 @@
+// ComfyUI-LAGS frontend: draws α over the connected sampler's σ schedule on the
+// schedule nodes, and a live per-step trace on the LAGS sampler.
+//
+// Everything here is optional decoration: if the pack's Python nodes are missing, the
+// server never sends "lags.trace", or the frontend lacks DOM widgets, nothing is added
+// and nothing throws into the graph.
+
+import { app } from "../../scripts/app.js";
+import { api } from "../../scripts/api.js";
+import { SCHEDULE_NODE_KINDS } from "./lib/alpha_schedules.js";
+import { addChartWidget, removeChartWidget } from "./lib/chart_widget.js";
+import { drawSchedule } from "./lib/draw_schedule.js";
+import { drawTrace, traceLine } from "./lib/draw_trace.js";
+import { SAMPLER_NODE, findNodeByExecutionId } from "./lib/graph_read.js";
+import { scheduleInputs, scheduleView } from "./lib/schedule_view.js";
+import { TRACE_EVENT, addTracePoint, emptyTrace, parseTracePoint, traceTotals } from "./lib/trace.js";
+
+const REFRESH_MS = 300;
+const scheduleNodes = new Set();
+const samplerNodes = new Set();
+
+/** Runs fn, logging instead of throwing: a chart bug must never break the graph. */
+function guarded(fn) {
+  return function (...args) {
+    try {
+      return fn.apply(this, args);
+    } catch (error) {
+      console.warn("[LAGS] chart:", error);
+    }
+  };
+}
+
+function chain(proto, name, after) {
+  const before = proto[name];
+  proto[name] = function (...args) {
+    const result = before?.apply(this, args);
+    guarded(after).apply(this, args);
+    return result;
+  };
+}
+
+// --- schedule nodes -------------------------------------------------------------
+
+function refreshSchedule(node, force = false) {
+  const state = node.__lags;
+  if (!node.graph) {
+    scheduleNodes.delete(node); // removed without onRemoved (e.g. graph cleared)
+    return;
+  }
+  const inputs = scheduleInputs(node, state.kind);
+  if (!force && inputs.signature === state.signature) return;
+  state.signature = inputs.signature;
+  const view = scheduleView(inputs);
+  state.chart.paint((ctx, w, h) => drawSchedule(ctx, w, h, view));
+}
+
+function setUpScheduleNode(node, kind) {
+  const chart = addChartWidget(node, "lags_schedule_chart", { minHeight: 130 });
+  if (!chart) return;
+  node.__lags = { kind, chart, signature: null };
+  // Own widgets redraw at once; the sampler's widgets and links are picked up by the poll.
+  for (const widget of node.widgets ?? []) {
+    if (widget === chart.widget) continue;
+    const callback = widget.callback;
+    widget.callback = function (...args) {
+      const result = callback?.apply(this, args);
+      guarded(refreshSchedule)(node);
+      return result;
+    };
+  }
+  node.setSize?.([Math.max(node.size?.[0] ?? 0, 320), Math.max(node.size?.[1] ?? 0, node.computeSize?.()[1] ?? 0)]);
+  scheduleNodes.add(node);
+  refreshSchedule(node, true);
+}
+
+// --- sampler node ---------------------------------------------------------------
+
+function paintTrace(node) {
+  const state = node.__lags;
+  state.pending = false;
+  const totals = traceTotals(state.trace);
+  state.chart.paint((ctx, w, h) => drawTrace(ctx, w, h, state.trace));
+  if (state.chart.line) state.chart.line.textContent = traceLine(state.trace, totals);
+}
+
+function setUpSamplerNode(node) {
+  const chart = addChartWidget(node, "lags_trace_chart", { minHeight: 110, withText: true });
+  if (!chart) return;
+  node.__lags = { chart, trace: emptyTrace(), newRun: false, pending: false };
+  node.setSize?.([Math.max(node.size?.[0] ?? 0, 340), Math.max(node.size?.[1] ?? 0, node.computeSize?.()[1] ?? 0)]);
+  samplerNodes.add(node);
+  paintTrace(node);
+}
+
+function samplerNodeFor(executionId) {
+  const graph = app.rootGraph ?? app.graph;
+  const found = findNodeByExecutionId(graph, executionId);
+  if (found?.__lags?.trace) return found;
+  // Fallback for ids this frontend resolves differently: match the innermost id.
+  const inner = String(executionId).split(":").pop();
+  return [...samplerNodes].find((n) => String(n.id) === inner && n.graph) ?? null;
+}
+
+function onTrace(event) {
+  const point = parseTracePoint(event?.detail);
+  if (!point) return;
+  const node = samplerNodeFor(point.node);
+  if (!node) return;
+  const state = node.__lags;
+  state.trace = addTracePoint(state.trace, point, { newRun: state.newRun });
+  state.newRun = false;
+  // Messages can come faster than frames: paint once per frame.
+  if (!state.pending) {
+    state.pending = true;
+    (globalThis.requestAnimationFrame ?? setTimeout)(guarded(() => paintTrace(node)));
+  }
+}
+
+function onExecutionStart() {
+  for (const node of samplerNodes) {
+    if (node.graph) node.__lags.newRun = true;
+    else samplerNodes.delete(node);
+  }
+}
+
+// --- registration -----------------------------------------------------------------
+
+app.registerExtension({
+  name: "LAGS.Charts",
+
+  setup: guarded(function () {
+    api.addEventListener(TRACE_EVENT, guarded(onTrace));
+    api.addEventListener("execution_start", guarded(onExecutionStart));
+    setInterval(guarded(() => scheduleNodes.forEach((node) => refreshSchedule(node))), REFRESH_MS);
+  }),
+
+  beforeRegisterNodeDef: guarded(function (nodeType, nodeData) {
+    const name = nodeData?.name;
+    const kind = SCHEDULE_NODE_KINDS[name];
+    if (!kind && name !== SAMPLER_NODE) return;
+    const proto = nodeType.prototype;
+    chain(proto, "onNodeCreated", function () {
+      if (kind) setUpScheduleNode(this, kind);
+      else setUpSamplerNode(this);
+    });
+    chain(proto, "onRemoved", function () {
+      scheduleNodes.delete(this);
+      samplerNodes.delete(this);
+      removeChartWidget(this.__lags?.chart);
+    });
+  }),
+});

@@ -1,0 +1,81 @@
+// α(σ) of the LAGS schedule nodes, mirroring the pack's schedulers/alpha.py (no DOM).
+
+import { roundHalfEven } from "./sigma_schedules.js";
+
+/** The engine guides only where α > this (and α > 0, σ > 0): guidance/engine.py. */
+export const SKIP_BELOW = 1e-3;
+
+/** Schedule node ids -> the kind of α they make. */
+export const SCHEDULE_NODE_KINDS = Object.freeze({
+  LAGSScheduleAlpha: "alpha",
+  LAGSScheduleHardGate: "gate",
+  LAGSScheduleConstant: "constant",
+});
+
+const GATE_MODES = ["c", "sigma", "fraction of steps"];
+
+/** Why a spec cannot be drawn, or null. Mirrors the Python constructors' checks. */
+export function specProblem(spec) {
+  const num = (v) => typeof v === "number" && Number.isFinite(v);
+  if (spec.kind === "alpha" || (spec.kind === "gate" && spec.mode === "c")) {
+    return num(spec.c) && spec.c >= 0 ? null : "c must be a number ≥ 0";
+  }
+  if (spec.kind === "gate") {
+    if (spec.mode === "sigma") return typeof spec.sigma_max === "number" && spec.sigma_max >= 0 ? null : "sigma_max must be ≥ 0";
+    if (spec.mode === "fraction of steps") {
+      return num(spec.fraction) && spec.fraction >= 0 && spec.fraction <= 1 ? null : "fraction must be in [0, 1]";
+    }
+    return `unknown gate mode ${JSON.stringify(spec.mode)} (expected ${GATE_MODES.join(", ")})`;
+  }
+  if (spec.kind === "constant") return num(spec.alpha) && spec.alpha >= 0 && spec.alpha <= 1 ? null : "alpha must be in [0, 1]";
+  return `unknown schedule kind ${JSON.stringify(spec.kind)}`;
+}
+
+/** Largest σ the gate lets through, for a spec and the sampler's σ list (Infinity = all, -1 = none). */
+function gateSigmaMax(spec, sigmas) {
+  if (spec.mode === "c") return spec.c === 0 ? Infinity : spec.c ** -0.25;
+  if (spec.mode === "sigma") return spec.sigma_max;
+  // "fraction of steps": StepFractionGate.bind — the last round(fraction * steps) model calls.
+  const steps = Math.max(sigmas.length - 1, 0);
+  const guided = roundHalfEven(spec.fraction * steps);
+  return guided <= 0 ? -1 : sigmas[steps - guided];
+}
+
+/** α for every σ of `sigmas` (the sampler's full list); throws on an invalid spec. */
+export function alphaValues(spec, sigmas) {
+  const problem = specProblem(spec);
+  if (problem) throw new RangeError(problem);
+  if (spec.kind === "constant") return sigmas.map(() => spec.alpha);
+  if (spec.kind === "alpha") {
+    return sigmas.map((s) => (spec.c === 0 ? 1 : 1 / (1 + spec.c * Math.abs(s) ** 4)));
+  }
+  const limit = gateSigmaMax(spec, sigmas);
+  return sigmas.map((s) => (Math.abs(s) <= limit ? 1 : 0));
+}
+
+/** Short text for the drawing, like the Python describe(). */
+export function describeSpec(spec) {
+  const g = (x) => Number(x).toPrecision(4).replace(/\.?0+$/, "").replace(/\.?0+e/, "e");
+  if (spec.kind === "alpha") return `α = 1/(1+cσ⁴), c=${g(spec.c)}`;
+  if (spec.kind === "constant") return `α = ${g(spec.alpha)} (constant)`;
+  if (spec.mode === "c") return `hard gate cσ⁴ ≤ 1, c=${g(spec.c)}`;
+  if (spec.mode === "sigma") return `hard gate σ ≤ ${g(spec.sigma_max)}`;
+  return `hard gate, last ${g(spec.fraction * 100)}% of steps`;
+}
+
+/**
+ * What the schedule drawing shows: per model call (the σ list minus its final 0)
+ * the σ, α and whether guidance runs there.
+ */
+export function scheduleSteps(spec, sigmas) {
+  const stepSigmas = sigmas.slice(0, Math.max(sigmas.length - 1, 0));
+  const alphas = alphaValues(spec, sigmas).slice(0, stepSigmas.length);
+  const guided = alphas.map((a, i) => a > SKIP_BELOW && a > 0 && stepSigmas[i] > 0);
+  return {
+    sigmas: stepSigmas,
+    alphas,
+    guided,
+    guidedCount: guided.filter(Boolean).length,
+    isGate: spec.kind === "gate",
+  };
+}

@@ -1,0 +1,75 @@
+// Reading what the charts need from LiteGraph nodes. Only duck-typed property access,
+// every step optional, so an older frontend or a half-loaded graph yields defaults
+// instead of exceptions.
+
+export const SAMPLER_NODE = "LAGSWeightedSampler";
+/** What the schedule drawing assumes when no sampler is connected. */
+export const DEFAULT_SAMPLER_SETTINGS = Object.freeze({ steps: 30, scheduler: "karras", denoise: 1, samplerName: "euler" });
+
+export function widgetValue(node, name, fallback) {
+  const widget = Array.isArray(node?.widgets) ? node.widgets.find((w) => w?.name === name) : undefined;
+  return widget === undefined || widget.value === undefined ? fallback : widget.value;
+}
+
+const nodeType = (node) => node?.comfyClass ?? node?.type;
+
+/** Nodes fed by output `slot` of `node`, looking through Reroute nodes. */
+export function downstreamNodes(node, slot = 0, depth = 0) {
+  if (!node || depth > 16) return [];
+  let direct = [];
+  if (typeof node.getOutputNodes === "function") {
+    direct = node.getOutputNodes(slot) ?? [];
+  } else {
+    const links = node.outputs?.[slot]?.links ?? [];
+    const graph = node.graph;
+    const getLink = (id) => graph?.getLink?.(id) ?? graph?.links?.get?.(id) ?? graph?.links?.[id];
+    direct = links.map((id) => getLink(id)).filter(Boolean).map((l) => graph.getNodeById?.(l.target_id)).filter(Boolean);
+  }
+  return direct.flatMap((n) => (nodeType(n) === "Reroute" ? downstreamNodes(n, 0, depth + 1) : [n]));
+}
+
+/** The first LAGS sampler the schedule node feeds, or null. */
+export function connectedSampler(scheduleNode) {
+  return downstreamNodes(scheduleNode, 0).find((n) => nodeType(n) === SAMPLER_NODE) ?? null;
+}
+
+/** steps / scheduler / denoise / sampler of a sampler node, defaults for what is missing. */
+export function samplerSettings(samplerNode) {
+  const d = DEFAULT_SAMPLER_SETTINGS;
+  const num = (v, fallback) => (typeof v === "number" && Number.isFinite(v) ? v : fallback);
+  return {
+    steps: num(widgetValue(samplerNode, "steps", d.steps), d.steps),
+    scheduler: String(widgetValue(samplerNode, "scheduler", d.scheduler)),
+    denoise: num(widgetValue(samplerNode, "denoise", d.denoise), d.denoise),
+    samplerName: String(widgetValue(samplerNode, "sampler_name", d.samplerName)),
+  };
+}
+
+/** The α spec of a schedule node of the given kind (see alpha_schedules.js). */
+export function scheduleSpec(node, kind) {
+  if (kind === "alpha") return { kind, c: widgetValue(node, "c", 10) };
+  if (kind === "constant") return { kind, alpha: widgetValue(node, "alpha", 1) };
+  return {
+    kind,
+    mode: widgetValue(node, "mode", "c"),
+    c: widgetValue(node, "c", 10),
+    sigma_max: widgetValue(node, "sigma_max", 1),
+    fraction: widgetValue(node, "fraction", 0.5),
+  };
+}
+
+/**
+ * The node a server message names. Ids are the prompt's node ids; nodes inside
+ * subgraphs come as "outer:inner" paths.
+ */
+export function findNodeByExecutionId(rootGraph, executionId) {
+  let graph = rootGraph;
+  let node = null;
+  for (const part of String(executionId).split(":")) {
+    if (!graph) return null;
+    node = graph.getNodeById?.(part) ?? graph.getNodeById?.(Number(part)) ?? null;
+    if (!node) return null;
+    graph = node.subgraph;
+  }
+  return node;
+}
