@@ -1,0 +1,246 @@
+"""Write the shipped UI-format workflows (workflows/*.json) from node_specs.json.
+
+    python tests/make_workflows.py
+
+Building them from the spec snapshot keeps socket slots and the positional
+widgets_values in the frontend's order; tests/test_workflows.py then checks the
+files on their own terms. Hand edits made in ComfyUI and saved over a file are
+fine as long as that test passes (this script would overwrite them).
+"""
+from __future__ import annotations
+
+import json
+import sys
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from workflow_spec import CONTROL, SNAPSHOT, is_widget, load_specs, sockets, widget_order  # noqa: E402
+
+WORKFLOWS = SNAPSHOT.parent
+PACK_ID, PACK_VERSION = "comfyui-lags", "0.1.0"
+SDXL_BASE = "sd_xl_base_1.0.safetensors"
+SDXL_URL = "https://huggingface.co/stabilityai/stable-diffusion-xl-base-1.0/resolve/main/sd_xl_base_1.0.safetensors"
+NEGATIVE = "blurry, low quality, jpeg artifacts, watermark, text"
+
+
+class Graph:
+    """A UI workflow under construction: nodes with spec-ordered sockets and widgets."""
+
+    def __init__(self, specs: dict, comfyui_version: str):
+        self.specs, self.comfyui_version = specs, comfyui_version
+        self.nodes, self.links = [], []
+
+    def add(self, kind, pos, widgets=None, controls=None, title=None, size=None, properties=None, colour=None):
+        widgets, controls = dict(widgets or {}), dict(controls or {})
+        node_id = len(self.nodes) + 1
+        if kind == "MarkdownNote":
+            node = {"id": node_id, "type": kind, "pos": list(pos), "size": list(size or (420, 260)), "flags": {},
+                    "order": 0, "mode": 0, "inputs": [], "outputs": [], "properties": {},
+                    "widgets_values": [widgets["text"]], "color": "#432", "bgcolor": "#653"}
+            if title:
+                node["title"] = title
+            self.nodes.append(node)
+            return node_id
+        spec = self.specs[kind]
+        values, last = [], None
+        for name in widget_order(spec):
+            if name == CONTROL:
+                values.append(controls.pop(last, "fixed"))
+                continue
+            entry = next(e for e in spec["inputs"] if e["name"] == name)
+            if name in widgets:
+                values.append(widgets.pop(name))
+            elif "default" in entry:
+                values.append(entry["default"])
+            elif entry["type"] == "COMBO" and entry["options"]:
+                values.append(entry["options"][0])
+            else:
+                raise ValueError(f"{kind}: widget {name!r} has no default; give a value")
+            last = name
+        if widgets or controls:
+            raise ValueError(f"{kind}: unknown widgets {sorted(widgets)} / controls {sorted(controls)}")
+        core = not kind.startswith("LAGS")
+        node = {
+            "id": node_id, "type": kind, "pos": list(pos),
+            "size": list(size or (320, 60 + 26 * max(len(sockets(spec)), len(spec["outputs"])) + 26 * len(values))),
+            "flags": {}, "order": 0, "mode": 0,
+            "inputs": [{"name": e["name"], "type": e["type"], "link": None} for e in sockets(spec)],
+            "outputs": [{"name": o["name"], "type": o["type"], "slot_index": i, "links": []}
+                        for i, o in enumerate(spec["outputs"])],
+            "properties": {"Node name for S&R": kind, "cnr_id": "comfy-core" if core else PACK_ID,
+                           "ver": self.comfyui_version if core else PACK_VERSION, **(properties or {})},
+            "widgets_values": values,
+        }
+        if title:
+            node["title"] = title
+        if colour:
+            node["color"], node["bgcolor"] = colour
+        self.nodes.append(node)
+        return node_id
+
+    def link(self, src: int, output: str, dst: int, input_name: str):
+        src_node, dst_node = self.nodes[src - 1], self.nodes[dst - 1]
+        src_slot = next(i for i, o in enumerate(src_node["outputs"]) if o["name"] == output)
+        kind = src_node["outputs"][src_slot]["type"]
+        slots = [i for i, s in enumerate(dst_node["inputs"]) if s["name"] == input_name]
+        if not slots:  # a widget driven by a link gets an input of its own
+            entry = next(e for e in self.specs[dst_node["type"]]["inputs"] if e["name"] == input_name and is_widget(e))
+            dst_node["inputs"].append({"name": input_name, "type": entry["type"], "widget": {"name": input_name},
+                                       "link": None})
+            slots = [len(dst_node["inputs"]) - 1]
+        link_id = len(self.links) + 1
+        dst_node["inputs"][slots[0]]["link"] = link_id
+        src_node["outputs"][src_slot]["links"].append(link_id)
+        self.links.append([link_id, src, src_slot, dst, slots[0], kind])
+
+    def to_json(self, name: str) -> dict:
+        self._number_execution_order()
+        return {
+            "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"comfyui-lags/workflows/{name}")),
+            "revision": 0,
+            "last_node_id": len(self.nodes),
+            "last_link_id": len(self.links),
+            "nodes": self.nodes,
+            "links": self.links,
+            "groups": [],
+            "config": {},
+            "extra": {"ds": {"scale": 0.75, "offset": [40, 40]}},
+            "version": 0.4,
+        }
+
+    def _number_execution_order(self):
+        parents = {n["id"]: {link[1] for link in self.links if link[3] == n["id"]} for n in self.nodes}
+        done = []
+        while len(done) < len(self.nodes):
+            ready = sorted(i for i, p in parents.items() if i not in done and p <= set(done))
+            done += ready[:1]
+        for order, node_id in enumerate(done):
+            self.nodes[node_id - 1]["order"] = order
+
+
+def sdxl_base(g: Graph, prompt: str, y: int = 0):
+    """Checkpoint, prompts and a 1024x1024 latent; returns their node ids."""
+    ckpt = g.add("CheckpointLoaderSimple", (0, y + 120), {"ckpt_name": SDXL_BASE}, properties={
+        "models": [{"name": SDXL_BASE, "url": SDXL_URL, "directory": "checkpoints"}]})
+    pos = g.add("CLIPTextEncode", (380, y), {"text": prompt}, title="Positive prompt", size=(400, 180),
+                colour=("#232", "#353"))
+    neg = g.add("CLIPTextEncode", (380, y + 230), {"text": NEGATIVE}, title="Negative prompt", size=(400, 130),
+                colour=("#322", "#533"))
+    latent = g.add("EmptyLatentImage", (380, y + 410), {"width": 1024, "height": 1024, "batch_size": 1})
+    for clip_user in (pos, neg):
+        g.link(ckpt, "CLIP", clip_user, "clip")
+    return ckpt, pos, neg, latent
+
+
+#: Sampler settings shared by the plain and the LAGS sampler (SDXL-typical).
+SAMPLING = {"steps": 30, "cfg": 7.0, "sampler_name": "dpmpp_2m", "scheduler": "karras", "denoise": 1.0}
+#: 1024x1024 decodes with gradients are heavy; half resolution scores colour and detail well.
+LAGS_SETTINGS = {"method": "lags", "decode_scale": 0.5, "decoder": "vae"}
+
+
+def lags_branch(g: Graph, ckpt, pos, neg, latent, reward, x: int, y: int, seed: int = 42):
+    schedule = g.add("LAGSScheduleAlpha", (x - 420, y + 330), {"c": 10.0})
+    sampler = g.add("LAGSWeightedSampler", (x, y), {"seed": seed, **SAMPLING, **LAGS_SETTINGS},
+                    controls={"seed": "randomize"}, size=(340, 520))
+    for src, out, name in ((ckpt, "MODEL", "model"), (pos, "CONDITIONING", "positive"),
+                           (neg, "CONDITIONING", "negative"), (latent, "LATENT", "latent_image"),
+                           (reward, "reward", "reward"), (ckpt, "VAE", "vae"), (schedule, "schedule", "schedule")):
+        g.link(src, out, sampler, name)
+    return sampler
+
+
+def decode_and_save(g: Graph, ckpt, sampler, prefix: str, x: int, y: int, title=None):
+    decode = g.add("VAEDecode", (x, y))
+    g.link(sampler, "LATENT", decode, "samples")
+    g.link(ckpt, "VAE", decode, "vae")
+    save = g.add("SaveImage", (x + 240, y), {"filename_prefix": prefix}, size=(520, 560), title=title)
+    g.link(decode, "IMAGE", save, "images")
+
+
+NOTE_COMMON = (
+    "**Needs:** `sd_xl_base_1.0.safetensors` in `models/checkpoints` (any SDXL checkpoint works).\n\n"
+    "**How it works:** every step the sampler decodes its current estimate of the final image, scores it "
+    "with the reward and nudges the estimate along the reward's gradient (one extra model call per step; "
+    "expect roughly 2x the time of a plain KSampler). The schedule keeps guidance weak at high noise.\n\n"
+    "**Strength** trades reward against faithfulness to the model: raise it if the effect is too weak, "
+    "lower it if images degrade. `decode_scale` 0.5 scores a half-size decode to save memory."
+)
+
+
+def colour_workflow(specs, version) -> dict:
+    g = Graph(specs, version)
+    ckpt, pos, neg, latent = sdxl_base(g, "a quiet harbour town at dusk, boats, lanterns, cinematic photograph")
+    reward = g.add("LAGSColourReward", (380, 640), {"colour": "#e03c28", "palette": "", "strength": 10.0})
+    sampler = lags_branch(g, ckpt, pos, neg, latent, reward, x=860, y=0)
+    decode_and_save(g, ckpt, sampler, "lags/colour", x=1240, y=0)
+    g.add("MarkdownNote", (-460, 0), {"text": (
+        "## LAGS colour reward (SDXL)\n\nSamples images whose overall colour is close to the target "
+        "(`#e03c28`, a warm red), without changing the checkpoint. Put hex colours in `palette` "
+        "(e.g. `#1b2a49, #e8d5b7, #c0392b`) to pull every pixel towards its nearest palette colour "
+        "instead.\n\n" + NOTE_COMMON)}, title="About this workflow", size=(420, 480))
+    return g.to_json("sdxl_colour_reward")
+
+
+def frequency_workflow(specs, version) -> dict:
+    g = Graph(specs, version)
+    ckpt, pos, neg, latent = sdxl_base(g, "an old oak tree in a meadow, bark and leaves, detailed photograph")
+    reward = g.add("LAGSFrequencyReward", (380, 640), {"f_lo": 0.25, "f_hi": 0.5, "mode": "favour",
+                                                        "strength": 10.0})
+    sampler = lags_branch(g, ckpt, pos, neg, latent, reward, x=860, y=0)
+    decode_and_save(g, ckpt, sampler, "lags/frequency", x=1240, y=0)
+    g.add("MarkdownNote", (-460, 0), {"text": (
+        "## LAGS frequency reward (SDXL)\n\nFavours fine detail: more of the image's brightness variation "
+        "at 0.25-0.5 cycles per pixel. Set `mode` to `suppress` for smoother, painterly images, or move "
+        "the band down (e.g. 0.02-0.1) to act on large shapes instead.\n\n" + NOTE_COMMON)},
+        title="About this workflow", size=(420, 480))
+    return g.to_json("sdxl_frequency_reward")
+
+
+def ab_workflow(specs, version) -> dict:
+    g = Graph(specs, version)
+    ckpt, pos, neg, latent = sdxl_base(g, "a quiet harbour town at dusk, boats, lanterns, cinematic photograph")
+    seed = g.add("PrimitiveInt", (380, 560), {"value": 42}, controls={"value": "randomize"}, title="Seed (shared)")
+    steps = g.add("PrimitiveInt", (380, 680), {"value": SAMPLING["steps"]}, title="Steps (shared)")
+    cfg = g.add("PrimitiveFloat", (380, 800), {"value": SAMPLING["cfg"]}, title="CFG (shared)")
+    plain = g.add("KSampler", (860, -600), {"seed": 42, **SAMPLING}, controls={"seed": "randomize"},
+                  title="A: plain KSampler", size=(340, 300))
+    for src, out, name in ((ckpt, "MODEL", "model"), (pos, "CONDITIONING", "positive"),
+                           (neg, "CONDITIONING", "negative"), (latent, "LATENT", "latent_image")):
+        g.link(src, out, plain, name)
+    reward = g.add("LAGSColourReward", (380, 920), {"colour": "#e03c28", "palette": "", "strength": 10.0})
+    lags = lags_branch(g, ckpt, pos, neg, latent, reward, x=860, y=0)
+    g.nodes[lags - 1]["title"] = "B: LAGS Weighted Sampler"
+    for sampler in (plain, lags):
+        g.link(seed, "INT", sampler, "seed")
+        g.link(steps, "INT", sampler, "steps")
+        g.link(cfg, "FLOAT", sampler, "cfg")
+    decode_and_save(g, ckpt, plain, "lags_ab/A_plain", x=1240, y=-600, title="A: plain")
+    decode_and_save(g, ckpt, lags, "lags_ab/B_lags", x=1240, y=0, title="B: LAGS (colour reward)")
+    g.add("MarkdownNote", (-460, 0), {"text": (
+        "## A/B: plain KSampler vs LAGS\n\nBoth samplers get the same model, prompts, latent, seed, steps and "
+        "CFG (the three shared values on the left), so the only difference between image A and image B is "
+        "the reward guidance. Keep `sampler_name` and `scheduler` equal on both samplers. Swap the colour "
+        "reward for any other LAGS reward to compare it.\n\n" + NOTE_COMMON)},
+        title="About this workflow", size=(420, 520))
+    return g.to_json("ab_plain_vs_lags")
+
+
+BUILDERS = {
+    "sdxl_colour_reward.json": colour_workflow,
+    "sdxl_frequency_reward.json": frequency_workflow,
+    "ab_plain_vs_lags.json": ab_workflow,
+}
+
+
+def main():
+    snapshot = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+    for name, build in BUILDERS.items():
+        workflow = build(load_specs(), snapshot["comfyui_version"])
+        (WORKFLOWS / name).write_text(json.dumps(workflow, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(f"wrote workflows/{name}: {len(workflow['nodes'])} nodes, {len(workflow['links'])} links")
+
+
+if __name__ == "__main__":
+    main()
