@@ -22,6 +22,7 @@ from workflow_spec import NOTE_TYPES, SNAPSHOT, normalise_node_info  # noqa: E40
 
 WORKFLOWS = REPO / "workflows"
 PACK_PREFIX = "LAGS"
+TEST_PREFIX = "LAGSTest_"  # the in-process harness's test-only nodes
 
 
 def workflow_node_types(folder: Path = WORKFLOWS) -> set[str]:
@@ -42,7 +43,8 @@ CORE_TYPES = {
 
 
 def wanted_types(info: dict) -> set[str]:
-    return CORE_TYPES | workflow_node_types() | {name for name in info if name.startswith(PACK_PREFIX)}
+    pack = {name for name in info if name.startswith(PACK_PREFIX) and not name.startswith(TEST_PREFIX)}
+    return CORE_TYPES | workflow_node_types() | pack
 
 
 def build_snapshot(info: dict, comfyui_version: str) -> dict:
