@@ -1,0 +1,119 @@
+"""Differentiable x0 -> IMAGE decoders for pixel rewards.
+
+x0 is the model-space latent (what the sampler's denoiser returns). The output is a
+ComfyUI IMAGE-layout tensor [B, H, W, C], float32, roughly in 0..1 and NOT clamped (a
+clamp would zero the gradient of saturated pixels; rewards clamp softly if they need to).
+"""
+from __future__ import annotations
+
+import logging
+import os
+
+import torch
+import torch.nn.functional as F
+
+from .errors import LagsInputError
+from .trainable import trainable_copy
+
+#: Submodules of a VAE's first_stage_model that decoding never touches.
+_ENCODER_PARTS = ("encoder", "quant_conv", "taesd_encoder")
+
+
+def reward_decode_dtype(vae_dtype: torch.dtype) -> torch.dtype:
+    """fp16 VAE decoders (SDXL's in particular) give NaN/inf gradients: use fp32 there."""
+    return torch.float32 if vae_dtype == torch.float16 else vae_dtype
+
+
+def downscale_latent(x0: torch.Tensor, scale: float) -> torch.Tensor:
+    """Differentiable area downsampling of a [B,C,H,W] latent (decode_scale < 1)."""
+    if scale >= 1.0:
+        return x0
+    h, w = x0.shape[-2:]
+    size = (max(1, round(h * scale)), max(1, round(w * scale)))
+    return F.interpolate(x0, size=size, mode="area")
+
+
+def to_image(decoded: torch.Tensor) -> torch.Tensor:
+    """[-1, 1] decoder output [B,C,H,W] -> IMAGE layout [B,H,W,C] in ~[0, 1], float32."""
+    return ((decoded.float() + 1.0) * 0.5).movedim(1, -1)
+
+
+class VaeRewardDecoder:
+    """decode(x0) = first_stage_model.decode(process_latent_out(x0)) with autograd."""
+
+    kind = "vae"
+
+    def __init__(self, vae, base_model):
+        if getattr(vae, "first_stage_model", None) is None:
+            raise LagsInputError("vae: the connected VAE has no weights loaded.")
+        if getattr(vae, "latent_dim", 2) != 2:
+            raise LagsInputError("vae: LAGS pixel rewards support image VAEs (2-D latents) only.")
+        self.vae = vae
+        self.base_model = base_model
+
+    def __call__(self, x0: torch.Tensor, device) -> torch.Tensor:
+        vae = self.vae
+        dtype = reward_decode_dtype(getattr(vae, "vae_dtype", torch.float32))
+        module = trainable_copy(vae.first_stage_model, device, dtype, skip=_ENCODER_PARTS)
+        z = self.base_model.process_latent_out(x0)
+        return to_image(module.decode(z.to(dtype)))
+
+
+class TaesdRewardDecoder:
+    """TAESD decoder from models/vae_approx (taesd_decoder / taesdxl_decoder / ... chosen by
+    the model's latent format), built with ComfyUI's own TAESD class. Works on model-space
+    latents directly, like ComfyUI's TAESD previews."""
+
+    kind = "taesd"
+
+    def __init__(self, base_model):
+        self.base_model = base_model
+        self.latent_format = base_model.latent_format
+        self.path = find_taesd_decoder(self.latent_format)
+
+    def __call__(self, x0: torch.Tensor, device) -> torch.Tensor:
+        module = trainable_copy(_load_taesd(self.path, self.latent_format.latent_channels), device, torch.float32)
+        return to_image(module.decode(x0.float()))
+
+
+def find_taesd_decoder(latent_format) -> str:
+    import folder_paths
+
+    name = getattr(latent_format, "taesd_decoder_name", None)
+    if not name:
+        raise LagsInputError(f"decoder: no TAESD decoder exists for this model's latent format "
+                             f"({type(latent_format).__name__}); use decoder = vae.")
+    for filename in folder_paths.get_filename_list("vae_approx"):
+        if filename.startswith(name):
+            path = folder_paths.get_full_path("vae_approx", filename)
+            if path:
+                return path
+    folders = ", ".join(folder_paths.get_folder_paths("vae_approx")) or "models/vae_approx"
+    raise LagsInputError(f"decoder = taesd needs '{name}' (.safetensors or .pth) in models/vae_approx "
+                         f"(searched: {folders}). Download it from madebyollin/taesd, or use decoder = vae.")
+
+
+_taesd_sources: dict = {}
+
+
+def _load_taesd(path: str, latent_channels: int) -> torch.nn.Module:
+    key = (path, os.path.getmtime(path), latent_channels)
+    module = _taesd_sources.get(key)
+    if module is None:
+        from comfy.taesd.taesd import TAESD
+
+        logging.info("LAGS: loading TAESD decoder %s for reward gradients", path)
+        with torch.inference_mode(False):
+            module = TAESD(None, path, latent_channels=latent_channels).eval().requires_grad_(False)
+        _taesd_sources.clear()
+        _taesd_sources[key] = module
+    return module
+
+
+def make_decoder(settings, base_model):
+    """The decoder for a pixel reward (None for latent rewards)."""
+    if settings.reward_space == "latent":
+        return None
+    if settings.decoder == "taesd":
+        return TaesdRewardDecoder(base_model)
+    return VaeRewardDecoder(settings.vae, base_model)

@@ -1,0 +1,98 @@
+"""The sampler_post_cfg_function that turns ComfyUI's denoised D into D_q."""
+from __future__ import annotations
+
+import logging
+
+import torch
+
+from ..guidance import guided_denoise
+from ..schedulers import StepFractionGate
+from .errors import LagsOutOfMemoryError, is_out_of_memory, reward_path_oom_message
+from .probe import make_differentiable, make_probe
+from .reward_path import RewardPath
+from .trace import send_trace, step_position, trace_payload
+
+
+class SamplingRun:
+    """What one sampling run (one KSampler execution) accumulates."""
+
+    def __init__(self):
+        self.reward_path = None
+        self.schedule = None
+        self.bound_to = None
+        self.guarded = 0
+        self.calls = 0
+        self.warned_unbound = False
+
+
+class LagsPostCfg:
+    """Called by comfy.samplers.cfg_function once per model evaluation with
+    {"denoised", "cond", "uncond", "cond_scale", "model", "sigma", "model_options", "input", ...};
+    returns the guided denoised."""
+
+    def __init__(self, settings):
+        self.settings = settings
+        self.run = None
+
+    # -- run boundaries (an OUTER_SAMPLE wrapper calls these) -----------------------------
+    def start_run(self) -> SamplingRun:
+        self.run = SamplingRun()
+        return self.run
+
+    def finish_run(self) -> None:
+        run, self.run = self.run, None
+        if run is not None and run.guarded:
+            logging.warning(
+                "LAGS: guidance was not finite for %d item-step(s) in this run; those items took the "
+                "unguided step there (reward %s). If this happens often, lower the reward strength or "
+                "epsilon, or use a schedule that starts later.", run.guarded, self.settings.reward_name)
+
+    def outer_sample_wrapper(self, executor, *args, **kwargs):
+        self.start_run()
+        try:
+            return executor(*args, **kwargs)
+        finally:
+            self.finish_run()
+
+    # -- one model evaluation -------------------------------------------------------------
+    def __call__(self, args: dict) -> torch.Tensor:
+        run = self.run if self.run is not None else self.start_run()
+        run.calls += 1
+        denoised, x, sigma = args["denoised"], args["input"], args["sigma"]
+        base_model = args["model"]
+        sample_sigmas = args["model_options"].get("transformer_options", {}).get("sample_sigmas")
+        schedule = self._schedule(run, sample_sigmas)
+        if run.reward_path is None:
+            run.reward_path = RewardPath(self.settings, base_model)
+        run.reward_path.prepare(x.device)
+
+        denoiser = make_probe(args, self)
+        if self.settings.method == "dps":
+            denoiser = make_differentiable(denoiser, base_model)
+        try:
+            result = guided_denoise(denoiser, run.reward_path, x, sigma, schedule, method=self.settings.method,
+                                    epsilon=self.settings.epsilon, denoised=denoised)
+        except Exception as exc:
+            if is_out_of_memory(exc) and not isinstance(exc, LagsOutOfMemoryError):
+                raise LagsOutOfMemoryError(reward_path_oom_message(self.settings, exc)) from exc
+            raise
+
+        diagnostics = result.diagnostics
+        run.guarded += diagnostics.num_guarded
+        step, steps = step_position(float(diagnostics.sigma.max()), sample_sigmas)
+        send_trace(trace_payload(self.settings.node_id, step or run.calls, steps, diagnostics))
+        return result.denoised
+
+    def _schedule(self, run: SamplingRun, sample_sigmas):
+        """The schedule bound to this run's sigmas (StepFractionGate needs them)."""
+        if sample_sigmas is None:
+            if isinstance(self.settings.schedule, StepFractionGate) and not run.warned_unbound:
+                run.warned_unbound = True
+                logging.warning("LAGS: this sampler does not expose its sigma list, so the 'fraction of "
+                                "steps' schedule cannot tell the steps apart; guiding every step.")
+            run.schedule = run.schedule or self.settings.schedule
+            return run.schedule
+        if run.bound_to is not sample_sigmas:
+            run.schedule = self.settings.schedule.bind(sample_sigmas)
+            run.bound_to = sample_sigmas
+        return run.schedule

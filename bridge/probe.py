@@ -1,0 +1,71 @@
+"""The denoiser the engine re-evaluates for the finite-difference probe (and DPS).
+
+It repeats ComfyUI's own CFG step at another x: cond and uncond in one batched
+calc_cond_batch call (via comfy.samplers.sampling_function, so pre-CFG hooks and custom
+CFG functions apply too), then the post-CFG functions registered BEFORE the LAGS one, so
+D(x + h v) and D(x) = args["denoised"] are the same function.
+"""
+from __future__ import annotations
+
+import math
+
+import torch
+
+
+def options_before(model_options: dict, owner) -> dict:
+    """model_options whose post-CFG chain stops just before `owner`."""
+    chain = list(model_options.get("sampler_post_cfg_function", []))
+    cut = next((i for i, fn in enumerate(chain) if fn is owner), len(chain))
+    options = dict(model_options)
+    options["sampler_post_cfg_function"] = chain[:cut]
+    return options
+
+
+def uncond_unused(options: dict, cond_scale: float) -> bool:
+    """Plain CFG at scale 1 gives cond exactly (hooks might still look at uncond)."""
+    hooks = ("sampler_pre_cfg_function", "sampler_post_cfg_function")
+    plain = "sampler_cfg_function" not in options and not any(options.get(h) for h in hooks)
+    return plain and math.isclose(cond_scale, 1.0)
+
+
+def make_probe(args: dict, owner):
+    """denoiser(x, sigma) -> post-CFG denoised, for the model call described by `args`."""
+    import comfy.samplers
+
+    model = args["model"]
+    cond, uncond, cond_scale = args["cond"], args["uncond"], args["cond_scale"]
+    options = options_before(args["model_options"], owner)
+    if uncond_unused(options, cond_scale):
+        # uncond + (cond - uncond) * 1 == cond: skip the uncond half of the probe batch.
+        options["disable_cfg1_optimization"] = False
+
+    def denoiser(x: torch.Tensor, sigma: torch.Tensor) -> torch.Tensor:
+        return comfy.samplers.sampling_function(model, x, sigma, uncond, cond, cond_scale, model_options=options)
+
+    return denoiser
+
+
+def make_differentiable(denoiser, base_model: torch.nn.Module):
+    """DPS needs autograd through the diffusion model, whose weights ComfyUI loaded as
+    inference tensors. Run it with per-call normal-tensor copies of those weights
+    (torch.func.functional_call; the model itself is left untouched)."""
+    holder = _Holder(base_model, denoiser)
+
+    def run(x, sigma):
+        tensors = {}
+        for name, t in list(base_model.named_parameters()) + list(base_model.named_buffers()):
+            if t.is_inference():
+                tensors["inner." + name] = t.clone()
+        return torch.func.functional_call(holder, tensors, (x, sigma), strict=False)
+
+    return run
+
+
+class _Holder(torch.nn.Module):
+    def __init__(self, inner, denoiser):
+        super().__init__()
+        self.inner = inner
+        self._denoiser = denoiser
+
+    def forward(self, x, sigma):
+        return self._denoiser(x, sigma)

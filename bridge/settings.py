@@ -1,0 +1,65 @@
+"""The guidance inputs shared by the sampler node and the MODEL-patch node."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from ..guidance import DEFAULT_EPSILON, METHODS
+from ..schedulers import PaperAlpha
+from .errors import LagsInputError
+
+#: Differentiable decoders for pixel rewards: the connected VAE, or TAESD from models/vae_approx.
+DECODERS = ("vae", "taesd")
+
+#: The paper's schedule, used when no schedule is connected.
+DEFAULT_SCHEDULE_C = 10.0
+
+
+def default_schedule():
+    return PaperAlpha(DEFAULT_SCHEDULE_C)
+
+
+@dataclass
+class LagsSettings:
+    reward: Any
+    schedule: Any = None
+    method: str = "lags"
+    epsilon: float = DEFAULT_EPSILON
+    decode_scale: float = 1.0
+    decoder: str = "vae"
+    vae: Any = None
+    node_id: str | None = None
+
+    def __post_init__(self):
+        if self.schedule is None:
+            self.schedule = default_schedule()
+        if self.reward is None:
+            raise LagsInputError("reward: connect a LAGS reward (LAGS_REWARD) to the reward input.")
+        if getattr(self.reward, "space", None) not in ("pixel", "latent") or not callable(getattr(self.reward, "log_w", None)):
+            raise LagsInputError(f"reward: expected a LAGS reward, got {type(self.reward).__name__}.")
+        if self.method not in METHODS:
+            raise LagsInputError(f"method must be one of {', '.join(METHODS)}; got {self.method!r}.")
+        eps = float(self.epsilon)
+        if not math.isfinite(eps) or eps <= 0:
+            raise LagsInputError(f"epsilon must be a number > 0 (the finite-difference step, in units of sigma); got {self.epsilon!r}.")
+        self.epsilon = eps
+        scale = float(self.decode_scale)
+        if not math.isfinite(scale) or not 0 < scale <= 1:
+            raise LagsInputError(f"decode_scale must be in (0, 1]; got {self.decode_scale!r}.")
+        self.decode_scale = scale
+        if self.decoder not in DECODERS:
+            raise LagsInputError(f"decoder must be one of {', '.join(DECODERS)}; got {self.decoder!r}.")
+        if self.reward_space == "pixel" and self.decoder == "vae" and self.vae is None:
+            raise LagsInputError(
+                f"vae: the reward '{self.reward_name}' scores pixels, so LAGS must decode x0: connect a VAE "
+                "to the vae input (or set decoder = taesd).")
+
+    @property
+    def reward_space(self) -> str:
+        return self.reward.space
+
+    @property
+    def reward_name(self) -> str:
+        describe = getattr(self.reward, "describe", None)
+        return describe() if callable(describe) else getattr(self.reward, "name", "reward")

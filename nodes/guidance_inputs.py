@@ -1,0 +1,48 @@
+"""Socket types and the guidance inputs shared by LAGS Weighted Sampler and LAGS Guidance."""
+from __future__ import annotations
+
+from comfy_api.latest import io
+
+from ..bridge import DECODERS, LagsSettings
+from ..guidance import DEFAULT_EPSILON, METHODS
+
+CATEGORY = "sampling/lags"
+REWARD = io.Custom("LAGS_REWARD")
+SCHEDULE = io.Custom("LAGS_SCHEDULE")
+
+#: Smallest epsilon the widget accepts (the engine needs epsilon > 0).
+EPSILON_MIN = 1e-4
+DECODE_SCALE_MIN = 0.05
+
+
+def guidance_inputs() -> list:
+    """vae, reward, schedule, method, epsilon, decode_scale, decoder (in this order)."""
+    return [
+        io.Vae.Input("vae", optional=True,
+                     tooltip="The checkpoint's VAE. Pixel rewards decode the denoised latent x0 with it "
+                             "(with gradients) to score it. Not needed for latent rewards or decoder = taesd."),
+        REWARD.Input("reward", tooltip="What to favour: a LAGS reward (Colour, Frequency, Aesthetic, CLIP, "
+                                       "Reward Combine...). Samples follow q(x) ~ w(x) p(x)."),
+        SCHEDULE.Input("schedule", optional=True,
+                       tooltip="Guidance strength alpha over the noise level. Unconnected: the paper's "
+                               "alpha = 1/(1 + 10 sigma^4) (off at high noise, full strength near the end)."),
+        io.Combo.Input("method", options=list(METHODS), default="lags",
+                       tooltip="lags: finite-difference Jacobian (one extra model call per step, no UNet "
+                               "gradients). tweedie: no Jacobian (cheapest, cruder). dps: backprop through the "
+                               "UNet (baseline; slow and memory hungry)."),
+        io.Float.Input("epsilon", default=DEFAULT_EPSILON, min=EPSILON_MIN, max=10.0, step=0.01,
+                       tooltip="Finite-difference step of the lags probe, relative to the noise level sigma. "
+                               "Must be > 0; the default suits SD/SDXL latents."),
+        io.Float.Input("decode_scale", default=1.0, min=DECODE_SCALE_MIN, max=1.0, step=0.05,
+                       tooltip="Decode x0 for pixel rewards at this fraction of the latent resolution "
+                               "(0.5 = a quarter of the pixels). Lower saves memory and time."),
+        io.Combo.Input("decoder", options=list(DECODERS), default="vae",
+                       tooltip="vae: the connected VAE (exact, heavy). taesd: the tiny TAESD decoder from "
+                               "models/vae_approx (fast, approximate; no VAE input needed)."),
+    ]
+
+
+def settings_from(reward, vae=None, schedule=None, method="lags", epsilon=DEFAULT_EPSILON, decode_scale=1.0,
+                  decoder="vae", node_id=None) -> LagsSettings:
+    return LagsSettings(reward=reward, schedule=schedule, method=method, epsilon=epsilon,
+                        decode_scale=decode_scale, decoder=decoder, vae=vae, node_id=node_id)

@@ -1,0 +1,60 @@
+"""LAGS Weighted Sampler: KSampler with LAGS guidance towards a reward."""
+from __future__ import annotations
+
+from comfy_api.latest import io
+
+from ..bridge.ksampler import lags_ksampler
+from .guidance_inputs import CATEGORY, guidance_inputs, settings_from
+
+
+def _ksampler_inputs() -> list:
+    """The core KSampler inputs, same names, defaults and ranges."""
+    import comfy.samplers
+
+    return [
+        io.Model.Input("model", tooltip="The model used for denoising the input latent."),
+        io.Int.Input("seed", default=0, min=0, max=0xFFFFFFFFFFFFFFFF, control_after_generate=True,
+                     tooltip="The random seed used for creating the noise."),
+        io.Int.Input("steps", default=20, min=1, max=10000, tooltip="The number of steps used in the denoising process."),
+        io.Float.Input("cfg", default=8.0, min=0.0, max=100.0, step=0.1, round=0.01,
+                       tooltip="Classifier-free guidance scale (as in KSampler). LAGS guides the CFG result."),
+        io.Combo.Input("sampler_name", options=list(comfy.samplers.KSampler.SAMPLERS),
+                       tooltip="The sampling algorithm; every KSampler sampler works with LAGS."),
+        io.Combo.Input("scheduler", options=list(comfy.samplers.KSampler.SCHEDULERS),
+                       tooltip="The noise schedule; every KSampler scheduler works with LAGS."),
+        io.Conditioning.Input("positive", tooltip="The conditioning describing what to include in the image."),
+        io.Conditioning.Input("negative", tooltip="The conditioning describing what to exclude from the image."),
+        io.Latent.Input("latent_image", tooltip="The latent image to denoise (noise masks are honoured)."),
+        io.Float.Input("denoise", default=1.0, min=0.0, max=1.0, step=0.01,
+                       tooltip="The amount of denoising applied; lower keeps more of the input latent."),
+    ]
+
+
+class LAGSWeightedSampler(io.ComfyNode):
+    @classmethod
+    def define_schema(cls) -> io.Schema:
+        return io.Schema(
+            node_id="LAGSWeightedSampler",
+            display_name="LAGS Weighted Sampler",
+            category=CATEGORY,
+            description=("KSampler that samples from q(x) ~ w(x) p(x): your checkpoint re-weighted by a reward, "
+                         "without fine-tuning. Each step nudges the denoised estimate along the reward gradient "
+                         "(LAGS: one extra model call, no UNet gradients)."),
+            inputs=_ksampler_inputs() + guidance_inputs(),
+            outputs=[io.Latent.Output(tooltip="The denoised latent.")],
+            hidden=[io.Hidden.unique_id],
+        )
+
+    @classmethod
+    def execute(cls, model, seed, steps, cfg, sampler_name, scheduler, positive, negative, latent_image,
+                denoise=1.0, reward=None, vae=None, schedule=None, method="lags", epsilon=None,
+                decode_scale=1.0, decoder="vae") -> io.NodeOutput:
+        kwargs = {} if epsilon is None else {"epsilon": epsilon}
+        settings = settings_from(reward, vae=vae, schedule=schedule, method=method, decode_scale=decode_scale,
+                                 decoder=decoder, node_id=cls.hidden.unique_id, **kwargs)
+        (latent,) = lags_ksampler(model, settings, seed, steps, cfg, sampler_name, scheduler, positive, negative,
+                                  latent_image, denoise=denoise)
+        return io.NodeOutput(latent)
+
+
+NODES = [LAGSWeightedSampler]
