@@ -204,3 +204,17 @@ def workflow_problems(workflow: dict, specs: dict) -> list[str]:
     if not has_output:
         problems.append("no output node (Save/Preview): the server would refuse the prompt")
     return problems + _check_links(workflow, by_id) + _check_acyclic(workflow)
+
+
+if __name__ == "__main__":  # python tests/workflow_check.py WORKFLOW.json... -> problems, exit 1 if any
+    import json
+    import sys
+
+    from workflow_spec import load_specs
+
+    found = 0
+    for path in sys.argv[1:]:
+        for problem in workflow_problems(json.loads(open(path, encoding="utf-8").read()), load_specs()):
+            print(f"{path}: {problem}")
+            found += 1
+    sys.exit(1 if found else 0)

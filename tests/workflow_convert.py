@@ -47,3 +47,12 @@ def ui_to_api(workflow: dict, specs: dict) -> dict:
             "_meta": {"title": node.get("title") or specs[kind]["display_name"]},
         }
     return prompt
+
+
+if __name__ == "__main__":  # python tests/workflow_convert.py WORKFLOW.json -> API prompt on stdout
+    import json
+    import sys
+
+    from workflow_spec import load_specs
+
+    print(json.dumps(ui_to_api(json.loads(open(sys.argv[1], encoding="utf-8").read()), load_specs()), indent=1))
