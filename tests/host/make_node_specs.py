@@ -3,7 +3,7 @@
     COMFYUI_PATH=/path/to/ComfyUI python tests/host/make_node_specs.py
 
 The snapshot holds the input/output specs of every node type the shipped
-workflows use plus every LAGS node, so tests/test_workflows.py can check the
+workflows use (plus a few core nodes they are built from), so tests/test_workflows.py can check the
 workflows without a ComfyUI; tests/host/test_node_specs_live.py fails when the
 live specs drift from it (then rerun this script and review the diff).
 """
@@ -22,7 +22,6 @@ from workflow_spec import NOTE_TYPES, SNAPSHOT, normalise_node_info  # noqa: E40
 
 WORKFLOWS = REPO / "workflows"
 PACK_PREFIX = "LAGS"
-TEST_PREFIX = "LAGSTest_"  # the in-process harness's test-only nodes
 
 
 def workflow_node_types(folder: Path = WORKFLOWS) -> set[str]:
@@ -43,8 +42,9 @@ CORE_TYPES = {
 
 
 def wanted_types(info: dict) -> set[str]:
-    pack = {name for name in info if name.startswith(PACK_PREFIX) and not name.startswith(TEST_PREFIX)}
-    return CORE_TYPES | workflow_node_types() | pack
+    """Only what workflows use: other pack nodes may be absent where their optional
+    dependencies are (learned rewards), which must not make the snapshot machine-dependent."""
+    return CORE_TYPES | workflow_node_types()
 
 
 def build_snapshot(info: dict, comfyui_version: str) -> dict:
@@ -52,7 +52,7 @@ def build_snapshot(info: dict, comfyui_version: str) -> dict:
     if missing:
         raise SystemExit(f"node types not offered by the live ComfyUI: {missing}")
     return {
-        "about": "Input/output specs of the node types the shipped workflows use and of every LAGS node, "
+        "about": "Input/output specs of the node types the shipped workflows use, "
         "normalised from /object_info by tests/host/make_node_specs.py. Do not edit by hand.",
         "comfyui_version": comfyui_version,
         "nodes": {name: normalise_node_info(info[name]) for name in sorted(wanted_types(info))},
