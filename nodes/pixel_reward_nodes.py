@@ -5,24 +5,20 @@ from comfy_api.latest import io
 
 from ..rewards.colour import ColourReward
 from ..rewards.frequency import MAX_FREQUENCY, MODES, FrequencyReward
+from .guidance_inputs import REWARD
 
-REWARD_TYPE = io.Custom("LAGS_REWARD")
 CATEGORY = "sampling/lags/rewards"
 
-_STRENGTH_TOOLTIP = (
-    "Lambda: log w = -strength * distance (Colour) or +/- strength * band share (Frequency). "
-    "Larger pulls harder; 0 switches the reward off."
-)
 
-
-def _strength_input(default: float) -> io.Float.Input:
+def _strength_input(default: float, meaning: str) -> io.Float.Input:
     return io.Float.Input(
-        "strength", default=default, min=0.0, max=10000.0, step=0.5, tooltip=_STRENGTH_TOOLTIP
+        "strength", default=default, min=0.0, max=10000.0, step=0.5,
+        tooltip=f"Lambda: {meaning}. Larger pulls harder (too large degrades images); 0 switches the reward off.",
     )
 
 
 def _reward_output() -> io.Output:
-    return REWARD_TYPE.Output(display_name="reward", tooltip="Connect to LAGS Weighted Sampler, LAGS Guidance or Reward Combine.")
+    return REWARD.Output(display_name="reward", tooltip="Connect to LAGS Weighted Sampler, LAGS Guidance or Reward Combine.")
 
 
 class LAGSColourReward(io.ComfyNode):
@@ -50,7 +46,7 @@ class LAGSColourReward(io.ComfyNode):
                     tooltip="Optional hex colours separated by commas or spaces, e.g. '#1b2a49, #e8d5b7, #c0392b'. "
                     "When set, it replaces the single colour: each pixel is pulled to its nearest palette colour.",
                 ),
-                _strength_input(10.0),
+                _strength_input(10.0, "log w = -strength * colour distance (Delta-E/100)"),
             ],
             outputs=[_reward_output()],
         )
@@ -86,7 +82,7 @@ class LAGSFrequencyReward(io.ComfyNode):
                     "mode", options=list(MODES), default="favour",
                     tooltip="favour: more energy in the band (e.g. more fine detail); suppress: less (e.g. smoother).",
                 ),
-                _strength_input(10.0),
+                _strength_input(10.0, "log w = +/- strength * the band's energy share (0..1)"),
             ],
             outputs=[_reward_output()],
         )

@@ -30,6 +30,16 @@ DEFAULT_SOFTNESS = 0.05
 _NAME = "Colour Reward"
 
 
+def _check_softness(softness) -> float:
+    try:
+        value = float(softness)
+    except (TypeError, ValueError):
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        raise ValueError(f"{_NAME}: softness must be a finite number > 0, got {softness!r}")
+    return value
+
+
 class ColourReward(Reward):
     space = PIXEL
     name = "colour"
@@ -44,10 +54,7 @@ class ColourReward(Reward):
         if not colours:
             colours = [as_rgb(colour, "colour")]
         self.colours_rgb = colours
-        softness = float(softness)
-        if not softness > 0:
-            raise ValueError(f"{_NAME}: softness must be > 0, got {softness!r}")
-        self.softness = softness
+        self.softness = _check_softness(softness)
         self._target_lab = srgb_to_lab(torch.tensor(colours, dtype=torch.float64)) / 100.0
 
     @staticmethod

@@ -221,6 +221,7 @@ def test_strength_scales_log_w_linearly():
         (lambda: ColourReward(strength=float("nan")), "strength"),
         (lambda: ColourReward(strength="lots"), "strength"),
         (lambda: ColourReward(softness=0.0), "softness"),
+        (lambda: ColourReward(softness="soft"), "softness"),
         (lambda: FrequencyReward(-0.1, 0.2), "f_lo"),
         (lambda: FrequencyReward(0.1, 0.9), "f_hi"),
         (lambda: FrequencyReward(0.3, 0.2), "f_lo must be below f_hi"),
