@@ -21,8 +21,7 @@ def lags_ksampler(model, settings, seed, steps, cfg, sampler_name, scheduler, po
     """Same as core KSampler (noise, progress bar, previews, interrupt), with LAGS guidance."""
     import comfy.sample
 
-    samples = comfy.sample.fix_empty_latent_channels(model, latent_image["samples"])
-    check_latent_against_vae(samples, settings)
-    patched = patch_model(model, settings)
+    patched = patch_model(model, settings)  # checks the model against the VAE first
+    check_latent_against_vae(comfy.sample.fix_empty_latent_channels(model, latent_image["samples"]), settings)
     return comfy_nodes_module().common_ksampler(patched, seed, steps, cfg, sampler_name, scheduler, positive,
                                                 negative, latent_image, denoise=denoise)
