@@ -16,6 +16,7 @@ import { scheduleInputs, scheduleView } from "./lib/schedule_view.js";
 import { TRACE_EVENT, addTracePoint, emptyTrace, parseTracePoint, traceTotals } from "./lib/trace.js";
 
 const REFRESH_MS = 300;
+const MIN_NODE_WIDTH = 320;
 const scheduleNodes = new Set();
 const samplerNodes = new Set();
 
@@ -39,12 +40,27 @@ function chain(proto, name, after) {
   };
 }
 
+/** A node that was in a graph and no longer is (removed without onRemoved, e.g. graph cleared). */
+function isGone(node) {
+  if (node.graph) node.__lags.attached = true;
+  return Boolean(node.__lags.attached && !node.graph);
+}
+
+/** Grows the node so its chart fits (also over a smaller size saved in a workflow). */
+function fitNode(node) {
+  if (!node.__lags) return;
+  const need = node.computeSize?.() ?? [0, 0];
+  const [width, height] = node.size ?? [0, 0];
+  const fitted = [Math.max(width, need[0], MIN_NODE_WIDTH), Math.max(height, need[1])];
+  if (fitted[0] !== width || fitted[1] !== height) node.setSize?.(fitted);
+}
+
 // --- schedule nodes -------------------------------------------------------------
 
 function refreshSchedule(node, force = false) {
   const state = node.__lags;
-  if (!node.graph) {
-    scheduleNodes.delete(node); // removed without onRemoved (e.g. graph cleared)
+  if (isGone(node)) {
+    scheduleNodes.delete(node);
     return;
   }
   const inputs = scheduleInputs(node, state.kind);
@@ -68,7 +84,7 @@ function setUpScheduleNode(node, kind) {
       return result;
     };
   }
-  node.setSize?.([Math.max(node.size?.[0] ?? 0, 320), Math.max(node.size?.[1] ?? 0, node.computeSize?.()[1] ?? 0)]);
+  fitNode(node);
   scheduleNodes.add(node);
   refreshSchedule(node, true);
 }
@@ -84,10 +100,10 @@ function paintTrace(node) {
 }
 
 function setUpSamplerNode(node) {
-  const chart = addChartWidget(node, "lags_trace_chart", { minHeight: 110, withText: true });
+  const chart = addChartWidget(node, "lags_trace_chart", { minHeight: 124, withText: true });
   if (!chart) return;
   node.__lags = { chart, trace: emptyTrace(), newRun: false, pending: false };
-  node.setSize?.([Math.max(node.size?.[0] ?? 0, 340), Math.max(node.size?.[1] ?? 0, node.computeSize?.()[1] ?? 0)]);
+  fitNode(node);
   samplerNodes.add(node);
   paintTrace(node);
 }
@@ -118,8 +134,8 @@ function onTrace(event) {
 
 function onExecutionStart() {
   for (const node of samplerNodes) {
-    if (node.graph) node.__lags.newRun = true;
-    else samplerNodes.delete(node);
+    if (isGone(node)) samplerNodes.delete(node);
+    else node.__lags.newRun = true;
   }
 }
 
@@ -142,6 +158,9 @@ app.registerExtension({
     chain(proto, "onNodeCreated", function () {
       if (kind) setUpScheduleNode(this, kind);
       else setUpSamplerNode(this);
+    });
+    chain(proto, "onConfigure", function () {
+      fitNode(this);
     });
     chain(proto, "onRemoved", function () {
       scheduleNodes.delete(this);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { connectedSampler, DEFAULT_SAMPLER_SETTINGS, downstreamNodes, findNodeByExecutionId, samplerSettings, scheduleSpec, widgetValue } from "../../web/lib/graph_read.js";
+import { connectedSampler, DEFAULT_SAMPLER_SETTINGS, downstreamNodes, findNodeByExecutionId, inputValue, samplerSettings, scheduleSpec, widgetValue } from "../../web/lib/graph_read.js";
 import { fakeGraph } from "./fake_graph.mjs";
 
 const SAMPLER_WIDGETS = { seed: 1, steps: 12, cfg: 5, sampler_name: "dpm_2", scheduler: "beta", denoise: 0.8 };
@@ -52,4 +52,20 @@ test("execution ids resolve top-level nodes and subgraph paths", () => {
   assert.equal(findNodeByExecutionId(outer, "12:99"), null);
   assert.equal(findNodeByExecutionId(outer, "5:1"), null);
   assert.equal(findNodeByExecutionId(null, "5"), null);
+});
+
+test("a widget fed by a primitive node takes the primitive's value", () => {
+  const g = fakeGraph();
+  const sampler = g.add(3, "LAGSWeightedSampler", SAMPLER_WIDGETS);
+  const primitive = g.add(4, "PrimitiveInt", { value: 25 });
+  const legacy = g.add(5, "PrimitiveNode", { scheduler: "karras" });
+  sampler.inputs = [{ name: "steps", link: null }, { name: "scheduler", link: null }];
+  assert.equal(inputValue(sampler, "steps"), 12);
+  g.connect(primitive, sampler);
+  sampler.inputs[0].link = primitive.outputs[0].links[0];
+  g.connect(legacy, sampler);
+  sampler.inputs[1].link = legacy.outputs[0].links[0];
+  assert.deepEqual(samplerSettings(sampler), { steps: 25, scheduler: "karras", denoise: 0.8, samplerName: "dpm_2" });
+  sampler.inputs[0].link = 999; // dangling link: fall back to the widget
+  assert.equal(inputValue(sampler, "steps"), 12);
 });

@@ -54,11 +54,14 @@ function nodeClass({ domWidgets }) {
   return Node;
 }
 
+/** Like LiteGraph: the node is created (onNodeCreated) before it is added to a graph. */
 function create(Node, graph, id, type, widgets) {
-  const node = new Node(graph, id, widgets);
+  const node = new Node(null, id, widgets);
   node.type = node.comfyClass = type;
   node.onNodeCreated?.();
-  graph.getNodeById = (nid) => (String(nid) === String(id) ? node : null);
+  node.graph = graph;
+  const previous = graph.getNodeById;
+  graph.getNodeById = (nid) => (String(nid) === String(id) ? node : previous(nid));
   return node;
 }
 
@@ -146,6 +149,15 @@ test("with DOM widgets: the schedule chart redraws when the connected sampler ch
     schedule.widgets.find((w) => w.name === "fraction").callback?.(0.2);
     assert.equal(summary().guided, 2);
     assert.ok(schedule.size[1] >= 260, "the node grew to fit the chart");
+    schedule.size = [100, 50]; // a smaller size saved in a workflow
+    schedule.onConfigure({});
+    assert.deepEqual(schedule.size, [320, 260]);
+
+    // Removed from the graph without onRemoved (graph cleared): the poll lets it go.
+    schedule.graph = null;
+    schedule.widgets.find((w) => w.name === "fraction").value = 0.9;
+    poll();
+    assert.equal(summary().guided, 2);
   } finally {
     restore();
   }

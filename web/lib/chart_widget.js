@@ -19,7 +19,7 @@ export function addChartWidget(node, name, { minHeight, withText = false }) {
   if (withText) {
     line = document.createElement("div");
     line.className = "lags-chart-text";
-    line.style.cssText = "font:10px monospace;color:#c8c8c8;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;flex:0 0 auto;";
+    line.style.cssText = "font:10px/12px monospace;color:#c8c8c8;flex:0 0 auto;";
     root.append(line);
   }
   const widget = node.addDOMWidget(name, "lags_chart", root, {

@@ -13,6 +13,26 @@ export function widgetValue(node, name, fallback) {
 
 const nodeType = (node) => node?.comfyClass ?? node?.type;
 
+function linkById(graph, id) {
+  return graph?.getLink?.(id) ?? graph?.links?.get?.(id) ?? graph?.links?.[id];
+}
+
+/**
+ * The value an input will have: a widget converted to an input and fed by a primitive
+ * node (PrimitiveInt & co. have a "value" widget; the frontend's Primitive mirrors the
+ * target's widget name) takes that node's value; otherwise the node's own widget.
+ */
+export function inputValue(node, name, fallback) {
+  const input = Array.isArray(node?.inputs) ? node.inputs.find((i) => i?.name === name) : undefined;
+  if (input?.link != null) {
+    const link = linkById(node.graph, input.link);
+    const source = link ? node.graph?.getNodeById?.(link.origin_id) : null;
+    const fed = widgetValue(source, "value", undefined) ?? widgetValue(source, name, undefined);
+    if (fed !== undefined) return fed;
+  }
+  return widgetValue(node, name, fallback);
+}
+
 /** Nodes fed by output `slot` of `node`, looking through Reroute nodes. */
 export function downstreamNodes(node, slot = 0, depth = 0) {
   if (!node || depth > 16) return [];
@@ -22,8 +42,7 @@ export function downstreamNodes(node, slot = 0, depth = 0) {
   } else {
     const links = node.outputs?.[slot]?.links ?? [];
     const graph = node.graph;
-    const getLink = (id) => graph?.getLink?.(id) ?? graph?.links?.get?.(id) ?? graph?.links?.[id];
-    direct = links.map((id) => getLink(id)).filter(Boolean).map((l) => graph.getNodeById?.(l.target_id)).filter(Boolean);
+    direct = links.map((id) => linkById(graph, id)).filter(Boolean).map((l) => graph.getNodeById?.(l.target_id)).filter(Boolean);
   }
   return direct.flatMap((n) => (nodeType(n) === "Reroute" ? downstreamNodes(n, 0, depth + 1) : [n]));
 }
@@ -38,10 +57,10 @@ export function samplerSettings(samplerNode) {
   const d = DEFAULT_SAMPLER_SETTINGS;
   const num = (v, fallback) => (typeof v === "number" && Number.isFinite(v) ? v : fallback);
   return {
-    steps: num(widgetValue(samplerNode, "steps", d.steps), d.steps),
-    scheduler: String(widgetValue(samplerNode, "scheduler", d.scheduler)),
-    denoise: num(widgetValue(samplerNode, "denoise", d.denoise), d.denoise),
-    samplerName: String(widgetValue(samplerNode, "sampler_name", d.samplerName)),
+    steps: num(inputValue(samplerNode, "steps", d.steps), d.steps),
+    scheduler: String(inputValue(samplerNode, "scheduler", d.scheduler)),
+    denoise: num(inputValue(samplerNode, "denoise", d.denoise), d.denoise),
+    samplerName: String(inputValue(samplerNode, "sampler_name", d.samplerName)),
   };
 }
 
