@@ -38,10 +38,12 @@ def _terms(reward):
 
 
 def _column(reward, lam, single: bool) -> str:
-    label = getattr(reward, "score_name", None)
+    """Short column titles: a learned term's score name, else '<name> log w'; (xλ) when combined."""
+    weight = "" if single or lam == 1.0 else f" (x{lam:g})"
+    label = getattr(reward, "score_label", None) or getattr(reward, "score_name", None)
     if hasattr(reward, "score") and label:
-        return label if lam == 1.0 or single else f"{label} (x{lam:g})"
-    return "log w" if single else f"{reward.describe()} log w"
+        return label + weight
+    return "log w" if single else f"{getattr(reward, 'name', 'reward')} log w{weight}"
 
 
 def _per_term(reward, lam, x):

@@ -108,7 +108,8 @@ def load_open_clip(checkpoint: str, arch: str = AUTO_ARCH, what: str = "open_cli
             )
         except Exception as e:
             raise RewardModelError(
-                f"{what}: open_clip cannot build architecture {model_name!r} ({type(e).__name__}: {str(e)[:300]})"
+                f"{what}: open_clip cannot build architecture {model_name!r} ({type(e).__name__}: "
+                f"{str(e)[:200]}){_close_names(model_name)}"
             ) from None
         state_dict = _fit_state_dict(model, state_dict)
         try:
@@ -130,6 +131,13 @@ def load_open_clip(checkpoint: str, arch: str = AUTO_ARCH, what: str = "open_cli
         ) from None
     preprocess = from_open_clip_cfg(dict(getattr(model.visual, "preprocess_cfg", {}) or {}))
     return OpenClipBackbone(model, tokenizer, preprocess, checkpoint, model_name, precision, placer)
+
+
+def _close_names(model_name: str) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(model_name, available_architectures(), n=4, cutoff=0.5)
+    return f". Did you mean: {', '.join(close)}?" if close else ""
 
 
 def _mismatch(what, checkpoint, model_name, details) -> str:

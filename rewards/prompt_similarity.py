@@ -2,7 +2,8 @@
 
 Both score the cosine between the image embedding and the prompt embedding;
 PickScore multiplies it by the model's learned logit scale (as its authors'
-inference code does), HPS v2 reports the plain cosine (as hpsv2's img_score does).
+inference code does); HPS v2 is the plain cosine (hpsv2's img_score), reported
+here times 100 as in the HPSv2 benchmark table (27.86 = 0.2786).
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from .scored_reward import ScoredReward
 
 class PromptSimilarityReward(ScoredReward):
     use_logit_scale = True
+    scale = 1.0  # fixed factor on the score (HPS: 100)
 
     def __init__(self, backbone, prompt: str, strength: float = 1.0):
         super().__init__(backbone, strength)
@@ -23,7 +25,9 @@ class PromptSimilarityReward(ScoredReward):
         image = self.backbone.image_embeddings(images)
         text = self.backbone.text_embeddings([self.prompt])[0]
         cosine = image @ text.to(image.device)
-        return self.backbone.logit_scale().to(image.device) * cosine if self.use_logit_scale else cosine
+        if self.use_logit_scale:
+            cosine = self.backbone.logit_scale().to(image.device) * cosine
+        return self.scale * cosine
 
     def describe(self):
         short = self.prompt if len(self.prompt) <= 40 else self.prompt[:37] + "..."

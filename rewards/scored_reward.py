@@ -14,7 +14,8 @@ from .image_input import check_strength, image_rgb
 
 class ScoredReward(Reward):
     space = PIXEL
-    score_name = "score"
+    score_name = "score"  # in messages
+    score_label = None  # column title in evaluation tables (default: score_name)
 
     def __init__(self, backbone, strength: float):
         self.backbone = backbone

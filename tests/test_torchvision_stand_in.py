@@ -16,6 +16,13 @@ PROBE = textwrap.dedent("""
     kind = ensure_torchvision()
     import torchvision
     print(kind, getattr(torchvision, "MARK", "stand-in" if getattr(torchvision, "IS_LAGS_TEST_STAND_IN", False) else "?"))
+    if kind == "stand-in":
+        try:
+            from transformers.utils import is_torchvision_available
+        except ImportError:
+            print("no-transformers")
+        else:  # transformers must not take the stand-in for a real torchvision
+            print("transformers-sees-torchvision" if is_torchvision_available() else "hidden")
 """)
 
 
@@ -38,7 +45,9 @@ def test_real_torchvision_wins(tmp_path):
 def test_broken_torchvision_falls_back_to_the_stand_in(tmp_path):
     # Like the CUDA-linked wheel on CPU machines: importing it raises.
     broken = "raise RuntimeError('operator torchvision::nms does not exist')\n"
-    assert _run(tmp_path, broken) == ["stand-in", "stand-in"]
+    kind, module, transformers_view = _run(tmp_path, broken)
+    assert (kind, module) == ("stand-in", "stand-in")
+    assert transformers_view in ("hidden", "no-transformers")
 
 
 def test_stand_in_builds_open_clip_models():

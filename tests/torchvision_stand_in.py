@@ -10,19 +10,29 @@ import sys
 from pathlib import Path
 
 STUBS = Path(__file__).resolve().parent / "host" / "stubs"
+_ABSENT = object()
 
 
 def hide_stand_in_from_transformers() -> None:
-    """Fix transformers' answer to "is torchvision available?" before the stand-in exists.
+    """Make transformers answer "torchvision: not available" (it asks once, lru_cache).
 
-    transformers asks once (lru_cache) and, if the answer is yes, imports torchvision
-    functions the stand-in does not have; with the truthful "no" it uses its PIL code.
+    With a yes it would import torchvision functions the stand-in lacks; with the
+    truthful no it uses its PIL code paths. sys.modules[name] = None makes find_spec
+    report "not installed" even where a broken wheel is on disk.
     """
+    saved = sys.modules.get("torchvision", _ABSENT)
+    sys.modules["torchvision"] = None  # transformers asks at import time too: hide it around both
     try:
         from transformers.utils import import_utils
+
+        import_utils.is_torchvision_available()
     except Exception:
-        return
-    import_utils.is_torchvision_available()
+        pass  # no transformers: nothing to hide from
+    finally:
+        if saved is _ABSENT:
+            del sys.modules["torchvision"]
+        else:
+            sys.modules["torchvision"] = saved
 
 
 def ensure_torchvision() -> str:

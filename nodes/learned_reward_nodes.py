@@ -1,0 +1,254 @@
+"""ComfyUI adapters for the learned rewards (the models and maths live in rewards/).
+
+Weights come from ComfyUI's models/rewards folder (and `rewards:` entries of
+extra_model_paths.yaml); nothing is downloaded. Loaded models are shared by file
+between nodes and prompts (rewards/model_cache.py) and managed by ComfyUI's model
+management (nodes/reward_model_management.py).
+"""
+from __future__ import annotations
+
+from comfy_api.latest import io, ui
+
+from ..rewards.aesthetic import AESTHETIC_ARCH, AestheticReward, load_aesthetic_backbone, load_aesthetic_head
+from ..rewards.fairness import (BALANCE, MODES, STEER, ClassifierFairnessReward, estimate_base_distribution,
+                                parse_class_prompts)
+from ..rewards.hps import HPS_ARCH, HPSReward, load_hps
+from ..rewards.model_cache import cached_load
+from ..rewards.model_placement import PRECISIONS
+from ..rewards.open_clip_backbone import AUTO_ARCH, load_open_clip
+from ..rewards.pickscore import PickScoreReward, load_pickscore
+from ..rewards.zero_shot import ZeroShotClassifier
+from .guidance_inputs import REWARD
+from .reward_model_management import (ComfyPlacer, checkpoint_choices, compute_device, file_problem,
+                                      pickscore_choices, resolve_file, resolve_folder)
+
+CATEGORY = "sampling/lags/rewards"
+
+
+def _reward_output():
+    return REWARD.Output(display_name="reward",
+                              tooltip="Connect to LAGS Weighted Sampler, LAGS Guidance, Reward Combine or Reward Evaluate.")
+
+
+def _strength(default: float, meaning: str) -> io.Float.Input:
+    return io.Float.Input("strength", default=default, min=0.0, max=10000.0, step=0.1,
+                          tooltip=f"Lambda: log w = strength * {meaning}. Larger pulls harder; 0 switches it off.")
+
+
+def _precision() -> io.Combo.Input:
+    return io.Combo.Input("precision", options=list(PRECISIONS), default="auto",
+                          tooltip="Weights dtype. auto = fp16 on GPU, fp32 on CPU. Use fp32 if scores look wrong "
+                                  "(NaN) on an old GPU; bf16 on GPUs that support it.")
+
+
+def _checkpoint(name: str, tooltip: str) -> io.Combo.Input:
+    return io.Combo.Input(name, options=checkpoint_choices(), tooltip=tooltip)
+
+
+def _architecture(default: str, tooltip: str) -> io.String.Input:
+    # Free text, not a dropdown: open_clip's list of names differs between its versions.
+    return io.String.Input("architecture", default=default,
+                           tooltip=tooltip + " Any open_clip model name (e.g. ViT-B-32, ViT-L-14, ViT-H-14, "
+                                             "ViT-bigG-14); 'auto' reads open_clip_config.json next to the file.")
+
+
+def _prompt(tooltip: str) -> io.String.Input:
+    return io.String.Input("prompt", multiline=True, default="", tooltip=tooltip)
+
+
+def _open_clip(kind: str, name: str, arch: str, precision: str, loader):
+    path = resolve_file(name, kind)
+    arch = arch.strip() or AUTO_ARCH
+    return cached_load("open_clip", path, (arch, precision),
+                       lambda: loader(path, arch, precision=precision, placer=ComfyPlacer()))
+
+
+class LAGSPickScoreReward(io.ComfyNode):
+    @classmethod
+    def define_schema(cls) -> io.Schema:
+        return io.Schema(
+            node_id="LAGSPickScoreReward",
+            display_name="LAGS PickScore Reward",
+            category=CATEGORY,
+            description=(
+                "Human-preference reward PickScore (CLIP-H fine-tuned on Pick-a-Pic): score = logit_scale * "
+                "cos(image, prompt), about 18-23 for typical images; log w = strength * score. Needs the "
+                "PickScore_v1 folder in models/rewards (about 2 GB VRAM in fp16, plus activations)."
+            ),
+            inputs=[
+                io.Combo.Input("model", options=pickscore_choices(),
+                               tooltip="A folder in models/rewards with the PickScore_v1 files (config.json, "
+                                       "model.safetensors, tokenizer and preprocessor files)."),
+                _prompt("The prompt the images should match: usually your positive prompt (connect a String node "
+                        "to share it with CLIP Text Encode)."),
+                _strength(1.0, "PickScore (one PickScore point is a clear preference)"),
+                _precision(),
+            ],
+            outputs=[_reward_output()],
+        )
+
+    @classmethod
+    def validate_inputs(cls, model: str):
+        return file_problem(model, "pickscore", want_dir=True) or True
+
+    @classmethod
+    def execute(cls, model: str, prompt: str, strength: float, precision: str) -> io.NodeOutput:
+        folder = resolve_folder(model, "pickscore")
+        backbone = cached_load("pickscore", folder, (precision,),
+                               lambda: load_pickscore(folder, precision=precision, placer=ComfyPlacer()))
+        return io.NodeOutput(PickScoreReward(backbone, prompt, strength))
+
+
+class LAGSHPSReward(io.ComfyNode):
+    @classmethod
+    def define_schema(cls) -> io.Schema:
+        return io.Schema(
+            node_id="LAGSHPSReward",
+            display_name="LAGS HPS v2 Reward",
+            category=CATEGORY,
+            description=(
+                "Human Preference Score v2 / v2.1 (open_clip ViT-H-14): score = 100 * cos(image, prompt), "
+                "about 25-30 for typical images (the HPSv2 benchmark's units); log w = strength * score. "
+                "Needs HPS_v2_compressed.pt or HPS_v2.1_compressed.pt in models/rewards (about 2 GB VRAM in fp16)."
+            ),
+            inputs=[
+                _checkpoint("checkpoint", "HPS_v2_compressed.pt or HPS_v2.1_compressed.pt (or a .safetensors "
+                                          "conversion) from models/rewards."),
+                _architecture(HPS_ARCH, "open_clip architecture of the checkpoint: ViT-H-14 for HPS v2 and v2.1."),
+                _prompt("The prompt the images should match: usually your positive prompt."),
+                _strength(1.0, "HPS (x100 units; one point is a clear preference)"),
+                _precision(),
+            ],
+            outputs=[_reward_output()],
+        )
+
+    @classmethod
+    def validate_inputs(cls, checkpoint: str):
+        return file_problem(checkpoint, "hps") or True
+
+    @classmethod
+    def execute(cls, checkpoint: str, architecture: str, prompt: str, strength: float,
+                precision: str) -> io.NodeOutput:
+        backbone = _open_clip("hps", checkpoint, architecture, precision, load_hps)
+        return io.NodeOutput(HPSReward(backbone, prompt, strength))
+
+
+class LAGSAestheticReward(io.ComfyNode):
+    @classmethod
+    def define_schema(cls) -> io.Schema:
+        return io.Schema(
+            node_id="LAGSAestheticReward",
+            display_name="LAGS LAION Aesthetic Reward",
+            category=CATEGORY,
+            description=(
+                "LAION aesthetic predictor: an MLP on the CLIP ViT-L/14 image embedding predicting a 1-10 "
+                "rating; log w = strength * rating. No prompt. Needs the OpenAI CLIP ViT-L/14 weights in "
+                "open_clip format and the MLP head (e.g. sac+logos+ava1-l14-linearMSE.pth) in models/rewards "
+                "(about 0.9 GB VRAM in fp16)."
+            ),
+            inputs=[
+                _checkpoint("clip_checkpoint", "OpenAI CLIP ViT-L/14 in open_clip format (e.g. "
+                                               "open_clip_model.safetensors of timm/vit_large_patch14_clip_224.openai)."),
+                _architecture(AESTHETIC_ARCH, "open_clip architecture of the CLIP file: ViT-L-14-quickgelu for "
+                                              "the OpenAI weights (QuickGELU activations)."),
+                _checkpoint("head", "The aesthetic MLP head (sac+logos+ava1-l14-linearMSE.pth or .safetensors)."),
+                _strength(1.0, "aesthetic rating (1-10)"),
+                _precision(),
+            ],
+            outputs=[_reward_output()],
+        )
+
+    @classmethod
+    def validate_inputs(cls, clip_checkpoint: str, head: str):
+        return file_problem(clip_checkpoint, "open_clip") or file_problem(head, "aesthetic_head") or True
+
+    @classmethod
+    def execute(cls, clip_checkpoint: str, architecture: str, head: str, strength: float,
+                precision: str) -> io.NodeOutput:
+        backbone = _open_clip("open_clip", clip_checkpoint, architecture, precision, load_aesthetic_backbone)
+        head_path = resolve_file(head, "aesthetic_head")
+        mlp = cached_load("aesthetic_head", head_path, (), lambda: load_aesthetic_head(head_path))
+        return io.NodeOutput(AestheticReward(backbone, mlp, strength))
+
+
+class LAGSClassifierFairnessReward(io.ComfyNode):
+    @classmethod
+    def define_schema(cls) -> io.Schema:
+        return io.Schema(
+            node_id="LAGSClassifierFairnessReward",
+            display_name="LAGS Classifier Fairness Reward",
+            category=CATEGORY,
+            description=(
+                "Re-weights the model's mix of classes (zero-shot open_clip classifier, one prompt per class) "
+                "towards target proportions: w(x) = sum_y p(y|x) * target(y) / base(y). The base mix is typed "
+                "or estimated from calibration images (a batch sampled without guidance). 'steer' mode pushes "
+                "towards one class instead. Use LAGS Reward Evaluate on the results to see the class "
+                "frequencies achieved."
+            ),
+            inputs=[
+                _checkpoint("checkpoint", "Any open_clip checkpoint in models/rewards (e.g. the "
+                                          "open_clip_model.safetensors of an open_clip repository)."),
+                _architecture(AUTO_ARCH, "open_clip architecture of the checkpoint."),
+                io.String.Input("class_prompts", multiline=True, default="a photo of a man\na photo of a woman",
+                                tooltip="One class per line, written as a caption, e.g. 'a photo of a woman'."),
+                io.Combo.Input("mode", options=list(MODES), default=BALANCE,
+                               tooltip="balance: move the class mix to the target proportions. steer: push every "
+                                       "image towards one class (steer_class)."),
+                io.String.Input("target_proportions", default="",
+                                tooltip="Target mix, one number per class, e.g. '0.5, 0.5' or '1:1'. Empty = uniform."),
+                io.String.Input("base_proportions", default="",
+                                tooltip="The model's own class mix for this prompt, e.g. '0.8, 0.2'. Empty = estimate "
+                                        "it from calibration_images."),
+                io.String.Input("steer_class", default="0",
+                                tooltip="steer mode: the class to push towards, as its line number (0 = first) or "
+                                        "its exact text."),
+                _strength(1.0, "log sum_y p(y|x) target/base (1 = exact re-weighting; steer: log p(class|x))"),
+                _precision(),
+                io.Image.Input("calibration_images", optional=True,
+                               tooltip="Optional: images sampled WITHOUT guidance (same prompt, e.g. a batch of "
+                                       "16-32); their average class probabilities estimate the base mix."),
+            ],
+            outputs=[_reward_output(),
+                     io.String.Output(display_name="summary",
+                                      tooltip="Classes, target mix and base mix (with the calibration batch's "
+                                              "class frequencies when given).")],
+        )
+
+    @classmethod
+    def validate_inputs(cls, checkpoint: str):
+        return file_problem(checkpoint, "open_clip") or True
+
+    @classmethod
+    def execute(cls, checkpoint: str, architecture: str, class_prompts: str, mode: str, target_proportions: str,
+                base_proportions: str, steer_class: str, strength: float, precision: str,
+                calibration_images=None) -> io.NodeOutput:
+        names = parse_class_prompts(class_prompts)
+        backbone = _open_clip("open_clip", checkpoint, architecture, precision, load_open_clip)
+        classifier = ZeroShotClassifier(backbone, names)
+        base, source, calibration = base_proportions, "typed", None
+        if mode == BALANCE and not base_proportions.strip() and calibration_images is not None:
+            classifier.prepare(compute_device())
+            calibration = _calibration_probabilities(classifier, calibration_images)
+            base = estimate_base_distribution(calibration)
+            source = f"estimated from {calibration.shape[0]} calibration image(s)"
+        reward = ClassifierFairnessReward(classifier, target=target_proportions or None, base=base, mode=mode,
+                                          steer_class=steer_class if mode == STEER else 0, strength=strength,
+                                          base_source=source)
+        summary = reward.describe()
+        if calibration is not None:
+            from ..rewards.fairness import class_frequency_table
+
+            summary += "\n\nCalibration batch:\n" + class_frequency_table(calibration, names, reward.target,
+                                                                          reward.base, source)
+        return io.NodeOutput(reward, summary, ui=ui.PreviewText(summary))
+
+
+def _calibration_probabilities(classifier, images):
+    import torch
+
+    with torch.no_grad():
+        return torch.cat([classifier.log_probs(images[i:i + 16]).float().exp().cpu()
+                          for i in range(0, images.shape[0], 16)])
+
+
+NODES = [LAGSPickScoreReward, LAGSHPSReward, LAGSAestheticReward, LAGSClassifierFairnessReward]
