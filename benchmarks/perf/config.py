@@ -1,0 +1,60 @@
+"""What the benchmark runs: sizes, sampler settings and the variants compared (host-free)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+
+@dataclass(frozen=True)
+class Variant:
+    label: str
+    method: str | None  # None: core KSampler (no guidance)
+    decode_scale: float = 1.0
+    decoder: str = "vae"
+    skip_below: float | None = None  # None: the engine default (1e-3)
+
+    @property
+    def plain(self) -> bool:
+        return self.method is None
+
+
+PLAIN = Variant("KSampler (plain)", None)
+LAGS = Variant("lags", "lags")
+
+VARIANTS = (
+    PLAIN,
+    LAGS,
+    Variant("lags, no skip (skip_below=0)", "lags", skip_below=0.0),
+    Variant("lags, decode_scale 0.5", "lags", decode_scale=0.5),
+    Variant("lags, decode_scale 0.25", "lags", decode_scale=0.25),
+    Variant("lags, taesd", "lags", decoder="taesd"),
+    Variant("tweedie", "tweedie"),
+    Variant("dps", "dps"),
+)
+
+
+@dataclass(frozen=True)
+class PerfConfig:
+    image_size: int = 256  # pixels; the latent is image_size / 8
+    steps: int = 12
+    cfg: float = 5.0
+    sampler: str = "euler"
+    scheduler: str = "karras"
+    seed: int = 7
+    colour: str = "#e03c28"
+    strength: float = 200.0
+    rounds: int = 2  # timed rounds; variants run round-robin, the fastest run of each is kept
+    warmup_steps: int = 2  # one untimed short run of every variant first (caches, decoder copies)
+    variants: tuple = field(default=VARIANTS)
+
+    @property
+    def latent_size(self) -> int:
+        return self.image_size // 8
+
+    def describe(self) -> str:
+        return (f"{self.image_size}x{self.image_size} px ({self.latent_size}x{self.latent_size} latent), batch 1, "
+                f"{self.steps} steps {self.sampler}/{self.scheduler}, cfg {self.cfg:g}, seed {self.seed}, "
+                f"colour reward {self.colour} strength {self.strength:g}, best of {self.rounds} interleaved rounds")
+
+
+DEFAULT = PerfConfig()
+QUICK = replace(DEFAULT, image_size=128, steps=6, rounds=1, warmup_steps=1)

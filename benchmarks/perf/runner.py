@@ -1,0 +1,105 @@
+"""Runs KSampler and LAGS Weighted Sampler through ComfyUI's executor (host side)."""
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+
+import torch
+
+from . import instrument, models
+from .config import PerfConfig, Variant
+from .recorder import RunRecord, StepRecorder
+
+_OBJECT_TYPES = {"LAGSPerf_VAE": "VAE", "LAGSPerf_Conditioning": "CONDITIONING"}
+
+
+def _register_object_nodes(host) -> None:
+    """VAE and CONDITIONING objects handed to prompts by key, like the harness's LAGSTest_Model."""
+    import fixture_nodes
+
+    for node_id, socket in _OBJECT_TYPES.items():
+        if node_id not in host.nodes.NODE_CLASS_MAPPINGS:
+            node = type(node_id, (fixture_nodes.ObjectModel,), {"RETURN_TYPES": (socket,)})
+            host.nodes.NODE_CLASS_MAPPINGS[node_id] = node
+
+
+@dataclass
+class Outcome:
+    variant: Variant
+    record: RunRecord
+    latent: torch.Tensor
+
+
+class Bench:
+    """Everything the runs share: models, reward, recorder, the instrumented MODEL."""
+
+    def __init__(self, host, config: PerfConfig):
+        self.host, self.config = host, config
+        _register_object_nodes(host)
+        self.small = models.build(config.seed)
+        self.recorder = StepRecorder()
+        self._label = ""
+        colour = host.pack("rewards.colour").ColourReward(colour=config.colour, strength=config.strength)
+        self.base_reward = colour
+        self.reward = instrument.TimedReward(colour, self.recorder)
+        self.model = instrument.instrumented_model(self.small.model, self.recorder, lambda: self._label)
+        self.keys = {name: host.put(f"perf_{name}", obj) for name, obj in (
+            ("model", self.model), ("vae", self.small.vae), ("positive", self.small.positive),
+            ("negative", self.small.negative), ("reward", self.reward))}
+
+    def prompt(self, variant: Variant, steps: int) -> dict:
+        c = self.config
+        k = self.keys
+        sampler = {"model": ["1", 0], "seed": c.seed, "steps": steps, "cfg": c.cfg, "sampler_name": c.sampler,
+                   "scheduler": c.scheduler, "positive": ["3", 0], "negative": ["4", 0], "latent_image": ["5", 0],
+                   "denoise": 1.0}
+        prompt = {
+            "1": {"class_type": "LAGSTest_Model", "inputs": {"key": k["model"]}},
+            "2": {"class_type": "LAGSPerf_VAE", "inputs": {"key": k["vae"]}},
+            "3": {"class_type": "LAGSPerf_Conditioning", "inputs": {"key": k["positive"]}},
+            "4": {"class_type": "LAGSPerf_Conditioning", "inputs": {"key": k["negative"]}},
+            "5": {"class_type": "EmptyLatentImage", "inputs": {"width": c.image_size, "height": c.image_size,
+                                                               "batch_size": 1}},
+            "20": {"class_type": "KSampler", "inputs": sampler},
+            "90": {"class_type": "LAGSTest_Capture", "inputs": {"value": ["20", 0], "label": "latent"}},
+        }
+        if not variant.plain:
+            prompt["10"] = {"class_type": "LAGSTest_Reward", "inputs": {"key": k["reward"]}}
+            prompt["20"] = {"class_type": "LAGSWeightedSampler", "inputs": dict(
+                sampler, reward=["10", 0], vae=["2", 0], method=variant.method,
+                decode_scale=variant.decode_scale, decoder=variant.decoder)}
+        return prompt
+
+    def run(self, variant: Variant, steps: int | None = None) -> Outcome:
+        self._label = variant.label
+        skip = (instrument.skip_below(self.host, variant.skip_below) if variant.skip_below is not None
+                else contextlib.nullcontext())
+        with skip, instrument.component_timers(self.host, self.recorder):
+            result = self.host.run(self.prompt(variant, steps or self.config.steps))
+        if not result.success:
+            raise RuntimeError(f"{variant.label}: {result.error_message}")
+        return Outcome(variant, self.recorder.runs[-1], result.captures["latent"]["samples"])
+
+    def final_log_w(self, latent: torch.Tensor) -> float:
+        """The reward of the final image, decoded at full resolution by the VAE node's path."""
+        with torch.no_grad():
+            image = self.small.vae.decode(latent)
+            return float(self.base_reward.log_w(image.float()).mean())
+
+
+def run_all(bench: Bench, log=print) -> dict:
+    """Warm-up, then `rounds` interleaved timed rounds; the fastest run of each variant is kept."""
+    c = bench.config
+    for variant in c.variants:
+        log(f"  warm-up: {variant.label}")
+        bench.run(variant, c.warmup_steps)
+    best: dict = {}
+    for r in range(c.rounds):
+        for variant in c.variants:
+            outcome = bench.run(variant)
+            log(f"  round {r + 1}/{c.rounds}: {variant.label}: {outcome.record.wall:.2f} s wall, "
+                f"{outcome.record.cpu:.2f} s CPU")
+            kept = best.get(variant.label)
+            if kept is None or outcome.record.wall < kept.record.wall:
+                best[variant.label] = outcome
+    return best
