@@ -92,22 +92,34 @@ def save_hps_style(path: str, seed: int = 0) -> str:
     return path
 
 
+def save_open_clip_checkpoint(path: str, seed: int = 0, sidecar: bool = False) -> str:
+    """The tiny open_clip weights at `path` (.safetensors, else torch.save); with `sidecar`,
+    an open_clip_config.json next to it (architecture "auto")."""
+    folder = os.path.dirname(path)
+    os.makedirs(folder, exist_ok=True)
+    if sidecar:
+        with open(os.path.join(folder, "open_clip_config.json"), "w", encoding="utf-8") as f:
+            json.dump({"model_cfg": TINY_OPEN_CLIP_CFG,
+                       "preprocess_cfg": {"mean": list(OPENAI_CLIP_MEAN), "std": list(OPENAI_CLIP_STD),
+                                          "interpolation": "bicubic", "resize_mode": "shortest"}}, f)
+    state = tiny_open_clip_state_dict(seed)
+    if path.endswith(".safetensors"):
+        from safetensors.torch import save_file
+
+        save_file({k: v.contiguous() for k, v in state.items()}, path)
+    else:
+        torch.save(state, path)
+    return path
+
+
 def save_open_clip_repo(folder: str, seed: int = 0) -> str:
     """The open_clip Hugging Face layout: open_clip_config.json + open_clip_model.safetensors."""
-    from safetensors.torch import save_file
-
-    os.makedirs(folder, exist_ok=True)
-    with open(os.path.join(folder, "open_clip_config.json"), "w", encoding="utf-8") as f:
-        json.dump({"model_cfg": TINY_OPEN_CLIP_CFG,
-                   "preprocess_cfg": {"mean": list(OPENAI_CLIP_MEAN), "std": list(OPENAI_CLIP_STD),
-                                      "interpolation": "bicubic", "resize_mode": "shortest"}}, f)
-    path = os.path.join(folder, "open_clip_model.safetensors")
-    save_file({k: v.contiguous() for k, v in tiny_open_clip_state_dict(seed).items()}, path)
-    return path
+    return save_open_clip_checkpoint(os.path.join(folder, "open_clip_model.safetensors"), seed, sidecar=True)
 
 
 def save_aesthetic_head(path: str, in_features: int = 16, seed: int = 0) -> str:
     """The improved-aesthetic-predictor MLP layout (layers.0/2/4/6/7), any input width."""
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     torch.manual_seed(seed)
     sizes = [(0, in_features, 32), (2, 32, 16), (4, 16, 8), (6, 8, 4), (7, 4, 1)]
     state = {}

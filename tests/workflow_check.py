@@ -125,7 +125,7 @@ def _check_links(workflow: dict, by_id: dict) -> list[str]:
             problems.append(f"{where}: slot out of range ({src}:{src_slot} -> {dst}:{dst_slot})")
             continue
         out, inp = outputs[src_slot], inputs[dst_slot]
-        if not (out.get("type") == inp.get("type") == kind):
+        if not (out.get("type") == kind and inp.get("type") in (kind, "*")):  # "*" accepts any type
             problems.append(f"{where}: types differ: output {out.get('type')!r}, input {inp.get('type')!r}, link {kind!r}")
         if link_id not in (out.get("links") or []):
             problems.append(f"{where}: not listed in node {src} output {src_slot} links")

@@ -15,6 +15,7 @@ import pytest
 sys.path.append(str(Path(__file__).resolve().parents[1]))  # tests/: the workflow helpers
 
 import harness  # noqa: E402
+from tiny_reward_models import provide_reward_files  # noqa: E402
 from workflow_convert import ui_to_api  # noqa: E402
 from workflow_spec import SNAPSHOT, load_specs  # noqa: E402
 
@@ -42,7 +43,7 @@ def shrink(prompt: dict) -> dict:
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
 def test_shipped_workflow_executes(path):
     workflow = json.loads(path.read_text(encoding="utf-8"))
-    prompt = shrink(ui_to_api(workflow, load_specs()))
+    prompt = provide_reward_files(shrink(ui_to_api(workflow, load_specs())))  # tiny reward models, if any
     result = harness.run_api_prompt(prompt, kind="sdxl")
     assert result.success, result.error_message
     saves = [node_id for node_id, node in prompt.items() if node["class_type"] == "SaveImage"]
