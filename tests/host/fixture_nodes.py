@@ -24,6 +24,18 @@ def _cached(cache, key, build):
     return cache[key]
 
 
+class _AnyType(str):
+    """Matches every socket type (older ComfyUI versions have no built-in "*" wildcard)."""
+
+    def __ne__(self, other):
+        return False
+
+    __hash__ = str.__hash__
+
+
+ANY = _AnyType("*")
+
+
 class _Node:
     CATEGORY = "lags_test"
     FUNCTION = "run"
@@ -144,7 +156,7 @@ class Capture(_AlwaysRerun):
 
     @classmethod
     def INPUT_TYPES(cls):
-        return {"required": {"value": ("*",), "label": ("STRING", {"default": "out"})}}
+        return {"required": {"value": (ANY,), "label": ("STRING", {"default": "out"})}}
 
     RETURN_TYPES = ()
 

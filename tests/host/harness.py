@@ -119,8 +119,11 @@ class Host:
         self.nodes = nodes
         self.execution = execution
         self.server = server.PromptServer.instance
+        # The pack as ComfyUI's loader imported it (named after its custom_nodes path), not a
+        # copy some other import path may have made (e.g. as `main` via the repo root).
         self.pack_module_name = next(k for k, v in sys.modules.items()
-                                     if getattr(v, "__file__", None) and Path(v.__file__).resolve() == PACK_ROOT / "__init__.py")
+                                     if k.endswith(PACK_FOLDER) and getattr(v, "__file__", None)
+                                     and Path(v.__file__).resolve() == PACK_ROOT / "__init__.py")
 
     # -- pack access --------------------------------------------------------------------
     def pack(self, submodule: str = ""):

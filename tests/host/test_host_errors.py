@@ -72,6 +72,7 @@ def test_latent_with_other_channels_is_refused(host):
 
 def test_non_finite_guidance_falls_back_per_item_with_one_warning(host, caplog):
     plain = host.run(prompts.sampler_prompt(guided=False, batch=2, steps=5))
+    assert plain.success, plain.error_message
     with caplog.at_level(logging.WARNING):
         guided = host.run(with_reward(host, NanForFirstItem(STRENGTH), batch=2, steps=5))
     assert guided.success, guided.error_message

@@ -1,0 +1,65 @@
+"""The reward path on its own: differentiable decode, decode_scale, and the once-per-VAE copy."""
+import copy
+
+import torch
+
+import prompts
+import tiny_models
+
+
+class _Settings:
+    def __init__(self, reward, vae, decode_scale=1.0, decoder="vae"):
+        self.reward, self.vae, self.decode_scale, self.decoder = reward, vae, decode_scale, decoder
+        self.reward_space = reward.space
+
+
+def test_decode_is_differentiable_unclamped_and_scaled(host):
+    from fixture_nodes import RednessReward
+
+    reward_path = host.pack("bridge.reward_path")
+    model = tiny_models.tiny_model("sdxl")
+    vae = tiny_models.tiny_vae(seed=3)
+    with torch.inference_mode():  # as ComfyUI runs prompts
+        x0 = torch.randn(2, 4, 8, 8) * 3
+        for scale, pixels in ((1.0, 64), (0.5, 32)):
+            path = reward_path.RewardPath(_Settings(RednessReward(1.0), vae, decode_scale=scale), model.model)
+            with torch.inference_mode(False), torch.enable_grad():
+                x = x0.clone().requires_grad_(True)
+                image = path.image(x)
+                assert image.shape == (2, pixels, pixels, 3) and image.dtype == torch.float32
+                (grad,) = torch.autograd.grad(path(x).sum(), x)
+            assert torch.isfinite(grad).all() and grad.abs().sum() > 0
+            assert image.min() < 0 or image.max() > 1  # not clamped: saturated pixels keep a gradient
+            per_item = grad.flatten(1).abs().sum(1)
+            assert (per_item > 0).all()
+
+
+def test_vae_copy_is_made_once_per_vae(host, monkeypatch):
+    trainable = host.pack("bridge.trainable")
+    calls = []
+    real_deepcopy = copy.deepcopy
+
+    def counting_deepcopy(obj, memo=None):
+        if isinstance(obj, torch.nn.Module):
+            calls.append(type(obj).__name__)
+        return real_deepcopy(obj, memo)
+
+    monkeypatch.setattr(trainable.copy, "deepcopy", counting_deepcopy)
+    prompt = prompts.sampler_prompt(strength=3000.0, steps=5, lags={"vae": ("60", 0)}, capture_image=False)
+    prompt["60"] = {"class_type": "LAGSTest_TinyVAE", "inputs": {"seed": 77, "latent_channels": 4}}
+    for _ in range(2):
+        result = host.run(prompt)
+        assert result.success, result.error_message
+        assert sum(t["guided"] for t in result.traces("20")) >= 3
+    assert calls == ["AutoencoderKL"], calls
+    (copies,) = [v for k, v in trainable._cache.items() if k is result_vae_module(host)]
+    (vae_copy,) = copies.values()
+    assert isinstance(vae_copy.encoder, torch.nn.Identity)  # the encoder is not copied
+    assert not any(p.is_inference() for p in vae_copy.parameters())
+
+
+def result_vae_module(host):
+    import fixture_nodes
+
+    return fixture_nodes._VAES[(77, 4)].first_stage_model
+    assert trainable.cached_sources() <= trainable.MAX_SOURCES
