@@ -20,6 +20,14 @@ def check_model_against_vae(model, settings) -> None:
             f"{channels}-channel latents. Connect the VAE that belongs to this checkpoint.")
 
 
+def check_decoder_available(model, settings) -> None:
+    """decoder = taesd: fail before sampling when models/vae_approx lacks the file."""
+    if settings.reward_space == "pixel" and settings.decoder == "taesd":
+        from .decoders import find_taesd_decoder
+
+        find_taesd_decoder(model.model.latent_format)
+
+
 def check_latent_against_vae(samples, settings) -> None:
     if settings.reward_space != "pixel" or settings.decoder != "vae":
         return

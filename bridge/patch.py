@@ -1,7 +1,7 @@
 """Apply LAGS to a MODEL: clone it and register the post-CFG hook on the clone."""
 from __future__ import annotations
 
-from .checks import check_model_against_vae
+from .checks import check_decoder_available, check_model_against_vae
 from .post_cfg import LagsPostCfg
 
 WRAPPER_KEY = "lags"
@@ -17,6 +17,7 @@ def patch_model(model, settings):
     import comfy.patcher_extension
 
     check_model_against_vae(model, settings)
+    check_decoder_available(model, settings)
     hook = LagsPostCfg(settings)
     patched = model.clone()
     patched.set_model_sampler_post_cfg_function(hook, disable_cfg1_optimization=True)

@@ -140,6 +140,7 @@ def test_decode_scale_and_taesd(host, tmp_path):
     # TAESD from models/vae_approx (random weights, right architecture), no VAE connected.
     missing = host.run(prompts.sampler_prompt(strength=STRENGTH, steps=3, lags={"decoder": "taesd", "vae": None}))
     assert not missing.success and "taesdxl_decoder" in missing.error_message and "vae_approx" in missing.error_message
+    assert not missing.traces("20")  # refused before sampling started
     decoder = TAESD(latent_channels=4).taesd_decoder
     torch.manual_seed(0)
     with torch.no_grad():
@@ -151,3 +152,18 @@ def test_decode_scale_and_taesd(host, tmp_path):
     assert result.success, result.error_message
     guided = [t for t in result.traces("20") if t["guided"]]
     assert guided and all(math.isfinite(t["log_w"]) and t["grad_norm"] > 0 for t in guided)
+
+
+def test_with_the_packs_colour_reward_node(host):
+    """The shipped LAGS Colour Reward node drives the sampler (mean colour moves to the target)."""
+    if "LAGSColourReward" not in host.nodes.NODE_CLASS_MAPPINGS:
+        pytest.skip("LAGSColourReward is not part of this checkout")
+    target = torch.tensor([0xE0, 0x3C, 0x28]) / 255.0
+    distance = {}
+    for guided in (False, True):
+        prompt = prompts.sampler_prompt(guided=guided, steps=5)
+        prompt["10"] = {"class_type": "LAGSColourReward", "inputs": {"colour": "#e03c28", "palette": "", "strength": 5000.0}}
+        result = host.run(prompt)
+        assert result.success, result.error_message
+        distance[guided] = (result.captures["image"].mean((0, 1, 2)) - target).norm().item()
+    assert distance[True] < distance[False] - 0.005, distance  # seen: 0.552 vs 0.562
