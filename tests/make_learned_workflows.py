@@ -16,7 +16,7 @@ from make_workflows import (NOTE_COMMON, SAMPLING, WORKFLOWS, Graph, decode_and_
 from workflow_spec import SNAPSHOT, load_specs  # noqa: E402
 
 PICKSCORE_FOLDER = "PickScore_v1"
-CLASSIFIER_CLIP = "CLIP-ViT-B-32-laion2B-s34B-b79K/open_clip_model.safetensors"
+CLASSIFIER_CLIP = "CLIP-ViT-B-32-laion2B-s34B-b79K/open_clip_pytorch_model.bin"
 DOCS = "docs/learned_rewards.md"
 
 
