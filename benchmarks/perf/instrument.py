@@ -25,11 +25,11 @@ def instrumented_model(model, recorder, label_of_run):
     def unet_wrapper(apply_model, args):
         x = args["input"]
         recorder.begin_call(float(args["timestep"].flatten()[0]), int(x.shape[0]))
-        start = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         try:
             return apply_model(x, args["timestep"], **args["c"])
         finally:
-            recorder.end_call(time.perf_counter() - start)
+            recorder.end_call(time.perf_counter() - wall, time.process_time() - cpu)
 
     def outer_sample(executor, *args, **kwargs):
         recorder.start_run()
@@ -47,11 +47,11 @@ def instrumented_model(model, recorder, label_of_run):
 def _timed(fn, recorder, component):
     @functools.wraps(fn)
     def run(*args, **kwargs):
-        start = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         try:
             return fn(*args, **kwargs)
         finally:
-            recorder.add(component, time.perf_counter() - start)
+            recorder.add(component, time.perf_counter() - wall, time.process_time() - cpu)
 
     return run
 
@@ -91,11 +91,11 @@ class TimedReward:
         self.space, self.name = reward.space, reward.name
 
     def log_w(self, x):
-        start = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         try:
             return self.reward.log_w(x)
         finally:
-            self.recorder.add("reward_fwd", time.perf_counter() - start)
+            self.recorder.add("reward_fwd", time.perf_counter() - wall, time.process_time() - cpu)
 
     def __call__(self, x):
         return self.log_w(x)

@@ -1,12 +1,10 @@
-"""Process memory as the kernel sees it (host-free).
+"""Process memory as the kernel sees it (host-free): the whole footprint, models included.
 
-torch has no CPU allocator statistics (torch.cuda.memory_stats has no CPU twin) and
-tracemalloc does not see torch's allocations, so CPU peaks are resident-set numbers:
-VmRSS (now) and VmHWM (peak) from /proc/self/status. Writing "5" to
-/proc/self/clear_refs resets VmHWM to the current RSS (Linux >= 4.0), which gives a
-peak per step. Where that is unavailable, resource.getrusage's ru_maxrss (a peak that
-never goes down) is the fallback. RSS over-states live tensors (the C allocator keeps
-freed pages), so it shows growth, not exact tensor bytes.
+VmRSS (now) and VmHWM (peak) come from /proc/self/status; writing "5" to
+/proc/self/clear_refs resets VmHWM to the current RSS (Linux >= 4.0), so a peak can be
+taken per run. Where that is unavailable, resource.getrusage's ru_maxrss (a peak that
+never goes down) is the fallback. RSS includes pages the C allocator keeps after frees;
+for live tensor bytes see allocations.py.
 """
 from __future__ import annotations
 
@@ -53,5 +51,5 @@ def reset_peak() -> bool:
 def source() -> str:
     """Which counter the numbers come from, for the report."""
     if _status_kib("VmHWM") is not None and reset_peak():
-        return "VmRSS/VmHWM from /proc/self/status, peak window reset per step via /proc/self/clear_refs"
-    return "resource.getrusage ru_maxrss (process peak; cannot be reset per step)"
+        return "VmHWM from /proc/self/status, reset at the start of each run via /proc/self/clear_refs"
+    return "resource.getrusage ru_maxrss (process peak since start; cannot be reset)"

@@ -1,10 +1,12 @@
-"""Per-step timing and memory of one sampling run (host-free).
+"""Per-step timing of one sampling run (host-free).
 
-The host side calls, in order: start_run(); begin_call(sigma, items) / end_call(seconds)
-around every diffusion-model call (a new sigma opens a new sampler step); add(component, seconds) for timed
-pieces of the reward path; end_run(). A step lasts from its first model call to the
-next step's first call (the last one to end_run()), so everything the sampler and the
-post-CFG hook do in between is charged to the step it belongs to.
+The host side calls, in order: start_run(); begin_call(sigma, items) / end_call(wall,
+cpu) around every diffusion-model call (a call at a new sigma opens a new sampler
+step); add(component, wall, cpu) for timed pieces of the reward path; end_run(label).
+A step lasts from its first model call to the next step's first call (the last one to
+end_run), so whatever the sampler and the post-CFG hook do in between is charged to the
+step it belongs to. `mark(label)` is called at every boundary ("start", "step:<i>",
+"end") so that a memory profiler can cut its timeline at the same places.
 """
 from __future__ import annotations
 
@@ -12,10 +14,15 @@ import math
 import time
 from dataclasses import dataclass, field
 
-from . import memory
+#: Timed components (seconds per step). unet_cfg: the sampler's own model call (cond and
+#: uncond batched); unet_extra: further calls at the same sigma (the lags FD probe, or the
+#: dps forward with autograd); reward_grad: grad log w (decode forward, reward, backward);
+#: dps_grad: the dps vector-Jacobian product (UNet forward, decode, reward, backward).
+COMPONENTS = ("unet_cfg", "unet_extra", "reward_grad", "decode_fwd", "reward_fwd", "dps_grad")
 
-#: Components the host side times (seconds per step); "other" is the rest of the step.
-COMPONENTS = ("unet_cfg", "unet_probe", "reward_grad", "decode_fwd", "reward_fwd", "dps_grad")
+
+def _zeros() -> dict:
+    return dict.fromkeys(COMPONENTS, 0.0)
 
 
 @dataclass
@@ -24,25 +31,32 @@ class StepRecord:
     sigma: float
     wall: float = 0.0
     cpu: float = 0.0
-    peak_rss: int = 0  # bytes above the run's starting RSS, peak within the step
     unet_calls: int = 0
     unet_items: int = 0  # batch items over all model calls (cond + uncond count 2)
-    seconds: dict = field(default_factory=lambda: dict.fromkeys(COMPONENTS, 0.0))
+    seconds: dict = field(default_factory=_zeros)  # wall
+    cpu_seconds: dict = field(default_factory=_zeros)
+    live_start: int | None = None  # torch bytes live when the step began (vs. sampling start)
+    peak: int | None = None  # torch bytes live at the step's peak (vs. sampling start)
 
     @property
     def guided(self) -> bool:
-        """The step ran a reward gradient (probe call or DPS backprop)."""
+        """The step computed a reward gradient."""
         return self.seconds["reward_grad"] > 0 or self.seconds["dps_grad"] > 0
 
-    def other(self) -> float:
-        """Time not in the UNet or the reward path: sampler, hooks, engine arithmetic."""
-        s = self.seconds
-        return self.wall - s["unet_cfg"] - s["unet_probe"] - s["reward_grad"] - s["dps_grad"]
-
-    def backward(self) -> float:
-        """Backward through decoder and reward: the reward-gradient time not spent forward."""
-        s = self.seconds
-        return max(0.0, s["reward_grad"] - s["decode_fwd"] - s["reward_fwd"])
+    def part(self, name: str, cpu: bool = True) -> float:
+        """Seconds in a profile part: unet, reward path pieces, or the rest ("other")."""
+        s = self.cpu_seconds if cpu else self.seconds
+        total = self.cpu if cpu else self.wall
+        if name == "unet":
+            return s["unet_cfg"] + s["unet_extra"]
+        if name == "backward":
+            # For dps the UNet forward and its backward are inside dps_grad too.
+            inside = s["decode_fwd"] + s["reward_fwd"] + (s["unet_extra"] if s["dps_grad"] else 0.0)
+            return max(0.0, s["reward_grad"] + s["dps_grad"] - inside)
+        if name == "other":
+            extra = 0.0 if s["dps_grad"] else s["unet_extra"]
+            return total - s["unet_cfg"] - extra - s["reward_grad"] - s["dps_grad"]
+        return s[name]
 
 
 @dataclass
@@ -51,8 +65,6 @@ class RunRecord:
     steps: list
     wall: float
     cpu: float
-    peak_rss: int  # bytes above the starting RSS, peak over the run
-    memory_source: str = ""
 
     def guided_steps(self) -> list:
         return [s for s in self.steps if s.guided]
@@ -60,54 +72,39 @@ class RunRecord:
     def unguided_steps(self) -> list:
         return [s for s in self.steps if not s.guided]
 
+    @property
+    def peak(self) -> int | None:
+        peaks = [s.peak for s in self.steps if s.peak is not None]
+        return max(peaks) if peaks else None
 
-def _mean(values) -> float:
+
+def mean(values) -> float:
     values = list(values)
     return sum(values) / len(values) if values else math.nan
 
 
-def mean_step(steps: list, attr: str = "wall") -> float:
-    return _mean(getattr(s, attr) for s in steps)
-
-
-def mean_component(steps: list, name: str) -> float:
-    if name == "other":
-        return _mean(s.other() for s in steps)
-    if name == "backward":
-        return _mean(s.backward() for s in steps)
-    return _mean(s.seconds[name] for s in steps)
-
-
-def peak_drift(steps: list) -> int:
-    """Largest minus smallest per-step peak over the guided steps after the first one:
-    what a graph or tensor kept across steps would make grow."""
-    peaks = [s.peak_rss for s in steps if s.guided][1:]
-    return max(peaks) - min(peaks) if len(peaks) > 1 else 0
-
-
 class StepRecorder:
-    """Collects StepRecords; clock and memory readers are injectable for tests."""
+    """Collects StepRecords; the clocks and the marker are injectable (tests)."""
 
-    def __init__(self, wall=time.perf_counter, cpu=time.process_time, rss=memory.rss_bytes,
-                 peak=memory.peak_rss_bytes, reset_peak=memory.reset_peak):
-        self._wall, self._cpu, self._rss, self._peak, self._reset = wall, cpu, rss, peak, reset_peak
+    def __init__(self, wall=time.perf_counter, cpu=time.process_time, mark=None):
+        self._wall, self._cpu, self._mark = wall, cpu, mark or (lambda label: None)
         self.steps: list = []
         self.runs: list = []
         self._current = None
         self._started = None
+        self._kind = "unet_cfg"
 
     # -- run boundaries ---------------------------------------------------------------
     def start_run(self) -> None:
         self.steps, self._current = [], None
-        self._reset()
-        self._base_rss = self._rss() or 0
-        self._run_peak = 0
+        self._mark("start")
         self._started = (self._wall(), self._cpu())
 
     def end_run(self, label: str) -> RunRecord:
         self._close_step()
+        self._mark("end")
         wall0, cpu0 = self._started
-        record = RunRecord(label, self.steps, self._wall() - wall0, self._cpu() - cpu0, self._run_peak)
+        record = RunRecord(label, self.steps, self._wall() - wall0, self._cpu() - cpu0)
         self.runs.append(record)
         self._started = None
         return record
@@ -118,33 +115,32 @@ class StepRecorder:
 
     # -- events -----------------------------------------------------------------------
     def begin_call(self, sigma: float, items: int) -> None:
-        """Before a diffusion-model call at `sigma` with `items` batch items (cond and
-        uncond count 2); a sigma other than the current step's opens a new step."""
+        """Before a diffusion-model call at `sigma` with `items` batch items."""
         if not self.running:
             return
         step = self._current
         if step is None or not math.isclose(sigma, step.sigma, rel_tol=1e-6, abs_tol=1e-9):
             self._close_step()
             step = self._open_step(sigma)
-            self._call_kind = "unet_cfg"
+            self._kind = "unet_cfg"
         else:
-            self._call_kind = "unet_probe"
+            self._kind = "unet_extra"
         step.unet_calls += 1
         step.unet_items += items
 
-    def end_call(self, seconds: float) -> None:
-        if self._current is not None:
-            self._current.seconds[self._call_kind] += seconds
+    def end_call(self, wall: float, cpu: float) -> None:
+        self.add(self._kind, wall, cpu)
 
-    def add(self, component: str, seconds: float) -> None:
+    def add(self, component: str, wall: float, cpu: float) -> None:
         if self._current is not None:
-            self._current.seconds[component] += seconds
+            self._current.seconds[component] += wall
+            self._current.cpu_seconds[component] += cpu
 
     # -- internals --------------------------------------------------------------------
     def _open_step(self, sigma: float) -> StepRecord:
         step = StepRecord(len(self.steps), float(sigma))
-        step._wall0, step._cpu0 = self._wall(), self._cpu()
-        self._reset()
+        self._mark(f"step:{step.index}")
+        step._t0 = (self._wall(), self._cpu())
         self._current = step
         return step
 
@@ -152,9 +148,7 @@ class StepRecorder:
         step = self._current
         if step is None:
             return
-        step.wall = self._wall() - step._wall0
-        step.cpu = self._cpu() - step._cpu0
-        step.peak_rss = max(0, self._peak() - self._base_rss)
-        self._run_peak = max(self._run_peak, step.peak_rss)
+        step.wall = self._wall() - step._t0[0]
+        step.cpu = self._cpu() - step._t0[1]
         self.steps.append(step)
         self._current = None

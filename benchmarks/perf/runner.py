@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import torch
 
-from . import instrument, models
+from . import allocations, instrument, memory, models
 from .config import PerfConfig, Variant
 from .recorder import RunRecord, StepRecorder
 
@@ -28,6 +28,7 @@ class Outcome:
     variant: Variant
     record: RunRecord
     latent: torch.Tensor
+    peak_rss: int  # process peak resident set during the run (bytes, absolute)
 
 
 class Bench:
@@ -37,7 +38,7 @@ class Bench:
         self.host, self.config = host, config
         _register_object_nodes(host)
         self.small = models.build(config.seed)
-        self.recorder = StepRecorder()
+        self.recorder = StepRecorder(mark=allocations.mark)
         self._label = ""
         colour = host.pack("rewards.colour").ColourReward(colour=config.colour, strength=config.strength)
         self.base_reward = colour
@@ -67,18 +68,22 @@ class Bench:
             prompt["10"] = {"class_type": "LAGSTest_Reward", "inputs": {"key": k["reward"]}}
             prompt["20"] = {"class_type": "LAGSWeightedSampler", "inputs": dict(
                 sampler, reward=["10", 0], vae=["2", 0], method=variant.method,
-                decode_scale=variant.decode_scale, decoder=variant.decoder)}
+                epsilon=self.host.pack("guidance").DEFAULT_EPSILON, decode_scale=variant.decode_scale, decoder=variant.decoder)}
         return prompt
 
     def run(self, variant: Variant, steps: int | None = None) -> Outcome:
         self._label = variant.label
         skip = (instrument.skip_below(self.host, variant.skip_below) if variant.skip_below is not None
                 else contextlib.nullcontext())
-        with skip, instrument.component_timers(self.host, self.recorder):
+        memory.reset_peak()
+        with skip, instrument.component_timers(self.host, self.recorder), allocations.profiler() as prof:
             result = self.host.run(self.prompt(variant, steps or self.config.steps))
+        peak_rss = memory.peak_rss_bytes()
         if not result.success:
             raise RuntimeError(f"{variant.label}: {result.error_message}")
-        return Outcome(variant, self.recorder.runs[-1], result.captures["latent"]["samples"])
+        record = self.recorder.runs[-1]
+        allocations.attach(record.steps, allocations.windows(*allocations.events_of(prof)))
+        return Outcome(variant, record, result.captures["latent"]["samples"], peak_rss)
 
     def final_log_w(self, latent: torch.Tensor) -> float:
         """The reward of the final image, decoded at full resolution by the VAE node's path."""
