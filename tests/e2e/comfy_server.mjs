@@ -38,9 +38,10 @@ async function answers(url) {
 /**
  * packs: { folderName: absolutePath } symlinked into custom_nodes/.
  * settings: the frontend user settings to start with (comfy.settings.json).
+ * extraArgs: more main.py arguments (e.g. --front-end-root to try another frontend).
  * Returns { url, base, logPath, log(), stop() }.
  */
-export async function startComfy({ comfyuiPath, packs, settings = {}, python = process.env.PYTHON ?? "python3" }) {
+export async function startComfy({ comfyuiPath, packs, settings = {}, extraArgs = [], python = process.env.PYTHON ?? "python3" }) {
   const base = await mkdtemp(join(tmpdir(), "lags-e2e-comfy-"));
   await mkdir(join(base, "custom_nodes"));
   for (const [name, path] of Object.entries(packs)) await symlink(path, join(base, "custom_nodes", name), "dir");
@@ -56,7 +57,7 @@ export async function startComfy({ comfyuiPath, packs, settings = {}, python = p
   const logFile = await open(logPath, "w");
   const args = [
     join(comfyuiPath, "main.py"), "--cpu", "--listen", "127.0.0.1", "--port", String(port),
-    "--disable-auto-launch", "--disable-api-nodes", "--base-directory", base,
+    "--disable-auto-launch", "--disable-api-nodes", "--base-directory", base, ...extraArgs,
   ];
   const child = spawn(python, args, { cwd: comfyuiPath, env, stdio: ["ignore", logFile.fd, logFile.fd] });
   let exited = null;

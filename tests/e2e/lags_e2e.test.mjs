@@ -31,6 +31,7 @@ const SETTINGS = {
   "Comfy.Workflow.ShowMissingModelsWarning": false,
   "Comfy.Workflow.ShowMissingNodesWarning": false,
   "Comfy.Minimap.Visible": false,
+  ...JSON.parse(process.env.LAGS_E2E_SETTINGS ?? "{}"), // e.g. {"Comfy.VueNodes.Enabled": true}
 };
 
 const chromiumPath = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => p && existsSync(p));
@@ -60,7 +61,13 @@ async function shippedWorkflows() {
   return found;
 }
 
-async function withBrowser(url, fn) {
+/**
+ * Opens the app in a fresh Chromium profile and calls fn(page, problems). `problems`
+ * collects page errors and LAGS console messages; errors raised while the app starts
+ * up count only when they involve the pack (some frontend builds throw on their own
+ * there), the others are passed to `note`.
+ */
+async function withBrowser(url, fn, note) {
   const profile = await mkdtemp(join(tmpdir(), "lags-e2e-chromium-"));
   const context = await playwright.chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath,
@@ -71,7 +78,7 @@ async function withBrowser(url, fn) {
   const problems = [];
   try {
     const page = context.pages()[0] ?? (await context.newPage());
-    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+    page.on("pageerror", (error) => problems.push(`page error: ${error.message}\n${error.stack ?? ""}`));
     page.on("console", (message) => {
       if (message.text().includes("[LAGS]") || message.text().includes("ComfyUI-LAGS")) problems.push(`console ${message.type()}: ${message.text()}`);
     });
@@ -79,6 +86,9 @@ async function withBrowser(url, fn) {
     await page.waitForFunction(steps.appReady, null, { timeout: 120_000 });
     // The default graph loads after the app; wait for it so it does not replace ours.
     await page.waitForFunction(() => window.comfyAPI.app.app.graph.nodes.length > 0, null, { timeout: 60_000 }).catch(() => {});
+    const startup = problems.splice(0);
+    problems.push(...startup.filter((p) => p.includes(PACK_FOLDER) || p.includes("[LAGS]")));
+    startup.filter((p) => !problems.includes(p)).forEach((p) => note(`frontend error at start-up, not from LAGS: ${p.split("\n")[0]}`));
     return await fn(page, problems);
   } finally {
     await context.close();
@@ -87,7 +97,9 @@ async function withBrowser(url, fn) {
 }
 
 async function withServer(packs, fn) {
-  const server = await startComfy({ comfyuiPath: process.env.COMFYUI_PATH, packs, settings: SETTINGS });
+  // LAGS_E2E_FRONTEND_ROOT: serve another frontend build (e.g. an older comfyui-frontend-package).
+  const extraArgs = process.env.LAGS_E2E_FRONTEND_ROOT ? ["--front-end-root", process.env.LAGS_E2E_FRONTEND_ROOT] : [];
+  const server = await startComfy({ comfyuiPath: process.env.COMFYUI_PATH, packs, settings: SETTINGS, extraArgs });
   try {
     return await fn(server);
   } catch (error) {
@@ -111,7 +123,7 @@ test("shipped workflows: schedule and trace charts draw, update and survive a re
       for (const { path, workflow } of workflows) {
         await outer.test(basename(path), (t) => checkWorkflow(t, page, problems, workflow, basename(path, ".json")));
       }
-    }),
+    }, (text) => outer.diagnostic(text)),
   );
 });
 
@@ -208,6 +220,6 @@ test("without the pack's Python nodes the extension adds nothing and throws noth
       await page.screenshot({ path: join(OUTPUT, "without_python_nodes.png") });
       t.diagnostic(`graph kept ${types.length} nodes; no LAGS widgets`);
       assert.deepEqual(problems, []);
-    }),
+    }, (text) => t.diagnostic(text)),
   );
 });
