@@ -7,11 +7,12 @@ management (nodes/reward_model_management.py).
 """
 from __future__ import annotations
 
+import torch
 from comfy_api.latest import io, ui
 
 from ..rewards.aesthetic import AESTHETIC_ARCH, AestheticReward, load_aesthetic_backbone, load_aesthetic_head
-from ..rewards.fairness import (BALANCE, MODES, STEER, ClassifierFairnessReward, estimate_base_distribution,
-                                parse_class_prompts)
+from ..rewards.fairness import (BALANCE, MODES, STEER, ClassifierFairnessReward, class_frequency_table,
+                                estimate_base_distribution, parse_class_prompts)
 from ..rewards.hps import HPS_ARCH, HPSReward, load_hps
 from ..rewards.model_cache import cached_load
 from ..rewards.model_placement import PRECISIONS
@@ -236,16 +237,12 @@ class LAGSClassifierFairnessReward(io.ComfyNode):
                                           base_source=source)
         summary = reward.describe()
         if calibration is not None:
-            from ..rewards.fairness import class_frequency_table
-
             summary += "\n\nCalibration batch:\n" + class_frequency_table(calibration, names, reward.target,
                                                                           reward.base, source)
         return io.NodeOutput(reward, summary, ui=ui.PreviewText(summary))
 
 
 def _calibration_probabilities(classifier, images):
-    import torch
-
     with torch.no_grad():
         return torch.cat([classifier.log_probs(images[i:i + 16]).float().exp().cpu()
                           for i in range(0, images.shape[0], 16)])

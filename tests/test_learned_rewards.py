@@ -1,6 +1,5 @@
 """Learned rewards on tiny models saved in the real on-disk layouts: loading, scores
 against the libraries' own code paths, gradients from the score back to the pixels."""
-import os
 
 import pytest
 import torch

@@ -148,3 +148,29 @@ def test_model_cache_reuses_while_alive(models_root):
     gc.collect()
     cached_load("pickscore", folder, ("auto",), loader)
     assert len(calls) == 2  # released once no reward held it
+
+
+def test_rewards_import_without_transformers_or_open_clip():
+    """`import rewards...` must work without the optional packages; using them says what to install."""
+    import subprocess
+    import sys
+    import textwrap
+
+    probe = textwrap.dedent("""
+        import sys
+        sys.modules["transformers"] = None  # as if not installed
+        sys.modules["open_clip"] = None
+        import rewards.pickscore, rewards.hps, rewards.aesthetic, rewards.fairness, rewards.evaluation
+        from rewards.reward_files import RewardModelError
+        from rewards.hf_clip import import_transformers
+        from rewards.open_clip_backbone import import_open_clip
+        for fn in (import_transformers, import_open_clip):
+            try:
+                fn()
+            except RewardModelError as e:
+                print(str(e).split(": pip install")[-1].strip())
+    """)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    out = subprocess.run([sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split("\n")[:2] == ["transformers safetensors", "open-clip-torch"]
