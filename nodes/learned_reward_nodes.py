@@ -21,7 +21,7 @@ from ..rewards.pickscore import PickScoreReward, load_pickscore
 from ..rewards.zero_shot import ZeroShotClassifier
 from .guidance_inputs import REWARD
 from .reward_model_management import (ComfyPlacer, checkpoint_choices, compute_device, file_problem,
-                                      pickscore_choices, resolve_file, resolve_folder)
+                                      pickscore_choices, resolve_file, resolve_folder, resolve_precision)
 
 CATEGORY = "sampling/lags/rewards"
 
@@ -38,8 +38,8 @@ def _strength(default: float, meaning: str) -> io.Float.Input:
 
 def _precision() -> io.Combo.Input:
     return io.Combo.Input("precision", options=list(PRECISIONS), default="auto",
-                          tooltip="Weights dtype. auto = fp16 on GPU, fp32 on CPU. Use fp32 if scores look wrong "
-                                  "(NaN) on an old GPU; bf16 on GPUs that support it.")
+                          tooltip="Weights dtype. auto = what ComfyUI uses for its own models on this device "
+                                  "(fp16 on most GPUs, fp32 on CPU). Use fp32 if scores look wrong (NaN).")
 
 
 def _checkpoint(name: str, tooltip: str) -> io.Combo.Input:
@@ -59,7 +59,7 @@ def _prompt(tooltip: str) -> io.String.Input:
 
 def _open_clip(kind: str, name: str, arch: str, precision: str, loader):
     path = resolve_file(name, kind)
-    arch = arch.strip() or AUTO_ARCH
+    arch, precision = arch.strip() or AUTO_ARCH, resolve_precision(precision)
     return cached_load("open_clip", path, (arch, precision),
                        lambda: loader(path, arch, precision=precision, placer=ComfyPlacer()))
 
@@ -94,7 +94,7 @@ class LAGSPickScoreReward(io.ComfyNode):
 
     @classmethod
     def execute(cls, model: str, prompt: str, strength: float, precision: str) -> io.NodeOutput:
-        folder = resolve_folder(model, "pickscore")
+        folder, precision = resolve_folder(model, "pickscore"), resolve_precision(precision)
         backbone = cached_load("pickscore", folder, (precision,),
                                lambda: load_pickscore(folder, precision=precision, placer=ComfyPlacer()))
         return io.NodeOutput(PickScoreReward(backbone, prompt, strength))

@@ -105,6 +105,21 @@ class ComfyPlacer:
         mm.load_models_gpu([self.patcher], force_full_load=True)
 
 
+def resolve_precision(precision: str) -> str:
+    """'auto' as ComfyUI would choose for its own models on this device: fp16 where it runs
+    models in fp16 (honours --force-fp32 / --force-fp16 and slow-fp16 GPUs), else bf16, else fp32."""
+    if precision != "auto":
+        return precision
+    import comfy.model_management as mm
+
+    device = mm.get_torch_device()
+    if mm.should_use_fp16(device):
+        return "fp16"
+    if mm.should_use_bf16(device):
+        return "bf16"
+    return "fp32"
+
+
 def compute_device() -> torch.device:
     import comfy.model_management as mm
 
