@@ -8,7 +8,7 @@
 import { app } from "../../scripts/app.js";
 import { api } from "../../scripts/api.js";
 import { SCHEDULE_NODE_KINDS } from "./lib/alpha_schedules.js";
-import { addChartWidget, removeChartWidget } from "./lib/chart_widget.js";
+import { addChartWidget, removeChartWidget, repaintIfZoomed } from "./lib/chart_widget.js";
 import { drawSchedule } from "./lib/draw_schedule.js";
 import { drawTrace, traceLine } from "./lib/draw_trace.js";
 import { SAMPLER_NODE, findNodeByExecutionId } from "./lib/graph_read.js";
@@ -39,6 +39,8 @@ function chain(proto, name, after) {
     return result;
   };
 }
+
+const canvasZoom = () => app.canvas?.ds?.scale ?? 1;
 
 /** A node that was in a graph and no longer is (removed without onRemoved, e.g. graph cleared). */
 function isGone(node) {
@@ -71,7 +73,7 @@ function refreshSchedule(node, force = false) {
 }
 
 function setUpScheduleNode(node, kind) {
-  const chart = addChartWidget(node, "lags_schedule_chart", { minHeight: 130 });
+  const chart = addChartWidget(node, "lags_schedule_chart", { minHeight: 130, zoom: canvasZoom });
   if (!chart) return;
   node.__lags = { kind, chart, signature: null };
   // Own widgets redraw at once; the sampler's widgets and links are picked up by the poll.
@@ -100,7 +102,7 @@ function paintTrace(node) {
 }
 
 function setUpSamplerNode(node) {
-  const chart = addChartWidget(node, "lags_trace_chart", { minHeight: 124, withText: true });
+  const chart = addChartWidget(node, "lags_trace_chart", { minHeight: 124, withText: true, zoom: canvasZoom });
   if (!chart) return;
   node.__lags = { chart, trace: emptyTrace(), newRun: false, pending: false };
   fitNode(node);
@@ -139,6 +141,12 @@ function onExecutionStart() {
   }
 }
 
+/** Every REFRESH_MS: schedules follow their sampler's widgets; charts follow the zoom. */
+function poll() {
+  scheduleNodes.forEach((node) => refreshSchedule(node));
+  for (const node of [...scheduleNodes, ...samplerNodes]) repaintIfZoomed(node.__lags.chart);
+}
+
 // --- registration -----------------------------------------------------------------
 
 app.registerExtension({
@@ -147,7 +155,7 @@ app.registerExtension({
   setup: guarded(function () {
     api.addEventListener(TRACE_EVENT, guarded(onTrace));
     api.addEventListener("execution_start", guarded(onExecutionStart));
-    setInterval(guarded(() => scheduleNodes.forEach((node) => refreshSchedule(node))), REFRESH_MS);
+    setInterval(guarded(poll), REFRESH_MS);
   }),
 
   beforeRegisterNodeDef: guarded(function (nodeType, nodeData) {

@@ -16,7 +16,7 @@ import * as steps from "./page_steps.mjs";
 
 const OUTPUT = join(REPO, "tests", "e2e", "output");
 const PACK_FOLDER = "ComfyUI-LAGS";
-const STEPS = 8;
+const STEPS = 10;
 const SCHEDULE_KINDS = { LAGSScheduleAlpha: "alpha", LAGSScheduleHardGate: "gate", LAGSScheduleConstant: "constant" };
 // Samplers with one model call per step: the trace's σ of step k is σ_k of the list.
 const ONE_CALL_PER_STEP = new Set(["euler", "euler_ancestral", "ddim", "ddpm", "lcm", "dpmpp_2m", "dpmpp_2m_sde", "ipndm", "deis", "res_multistep"]);
@@ -123,6 +123,7 @@ test("shipped workflows: schedule and trace charts draw, update and survive a re
       for (const { path, workflow } of workflows) {
         await outer.test(basename(path), (t) => checkWorkflow(t, page, problems, workflow, basename(path, ".json")));
       }
+      await outer.test("hard gate and constant schedules", (t) => checkOtherSchedules(t, page, problems, workflows[0].workflow));
     }, (text) => outer.diagnostic(text)),
   );
 });
@@ -157,44 +158,20 @@ async function checkWorkflow(t, page, problems, workflow, name) {
   states = await page.evaluate(steps.chartStates);
   assert.equal(byId(states, scheduleNode.id).summary.steps, 5);
   await page.evaluate(steps.setWidgetValue, { nodeId: sampler.id, name: "steps", value: oldSteps });
-  const own = { alpha: ["c", 0, 5], constant: ["alpha", 0, 0], gate: ["mode", "fraction of steps", null] }[kind];
+  // [widget, new value, steps guided then (null: not checked)]: c = 0 guides every step, α = 0 none.
+  const own = { alpha: ["c", 0, STEPS], constant: ["alpha", 0, 0], gate: ["mode", "fraction of steps", null] }[kind];
   const oldOwn = await page.evaluate(steps.setWidgetValue, { nodeId: scheduleNode.id, name: own[0], value: own[1] });
   await page.waitForTimeout(100);
   const changed = byId(await page.evaluate(steps.chartStates), scheduleNode.id).summary;
   assert.notEqual(JSON.stringify(changed), JSON.stringify(schedule.summary), "the own widget redraws");
-  if (own[2] !== null) assert.equal(changed.guided, own[2] === 5 ? STEPS : 0);
+  if (own[2] !== null) assert.equal(changed.guided, own[2]);
   await page.evaluate(steps.setWidgetValue, { nodeId: scheduleNode.id, name: own[0], value: oldOwn });
   await page.waitForTimeout(100);
   assert.deepEqual(byId(await page.evaluate(steps.chartStates), scheduleNode.id).summary, schedule.summary);
 
-  // 3. Run it with the tiny model; the trace chart follows the server's messages.
-  await page.evaluate(steps.recordRun);
-  await page.evaluate(steps.queueRun);
-  await page.waitForFunction(steps.runEnded, null, { timeout: 600_000, polling: 500 });
-  const end = await page.evaluate(steps.runEnded);
-  assert.ok(end.ok, `the run failed: ${JSON.stringify(end.error)}`);
-  await page.waitForTimeout(300);
-  const messages = (await page.evaluate(steps.runTrace)).filter((m) => String(m.node) === String(sampler.id));
-  await writeFile(join(OUTPUT, `${name}_trace.json`), JSON.stringify(messages, null, 1));
-  assert.ok(messages.length >= STEPS, `${messages.length} lags.trace messages`);
-  const last = messages.at(-1);
-  const after = byId(await page.evaluate(steps.chartStates), sampler.id);
-  assert.deepEqual(after.summary, { drawn: true, points: STEPS, lastStep: STEPS, steps: STEPS });
-  assert.ok(after.pixels.painted > 0.05 * after.pixels.total);
-  assert.match(after.text, new RegExp(`^step ${STEPS}/${STEPS} · σ `));
-  t.diagnostic(`trace line after the run: ${after.text}`);
-  t.diagnostic(`last message: ${JSON.stringify(last)}`);
-  assert.ok(messages.some((m) => m.guided && Number.isFinite(m.log_w) && m.grad_norm > 0), "some step was guided");
-
-  // 4. The drawn schedule is the one the server sampled with: σ and α per step.
-  const drawn = await page.evaluate(steps.drawnSchedule, { nodeId: scheduleNode.id, kind, packFolder: PACK_FOLDER });
-  const samplerName = await page.evaluate(steps.widgetValue, { nodeId: sampler.id, name: "sampler_name" });
-  for (const m of messages) {
-    if (!ONE_CALL_PER_STEP.has(samplerName) && m.step !== 1) continue;
-    assert.ok(close(m.sigma, drawn.sigmas[m.step - 1], 1e-4), `step ${m.step}: σ ${m.sigma} vs drawn ${drawn.sigmas[m.step - 1]}`);
-    assert.ok(close(m.alpha, drawn.alphas[m.step - 1], 1e-4), `step ${m.step}: α ${m.alpha} vs drawn ${drawn.alphas[m.step - 1]}`);
-    assert.equal(m.guided, drawn.guided[m.step - 1], `step ${m.step}: guided`);
-  }
+  // 3. Run it with the tiny model: the trace chart follows the server's messages, and
+  // the drawn schedule is the one the server sampled with.
+  await runAndCompare(t, page, { samplerId: sampler.id, scheduleId: scheduleNode.id, kind, name });
 
   // 5. Pictures for people.
   await page.evaluate(steps.frameNodes, [scheduleNode.id, sampler.id]);
@@ -203,6 +180,75 @@ async function checkWorkflow(t, page, problems, workflow, name) {
   await page.locator(".lags_schedule_chart canvas").first().screenshot({ path: join(OUTPUT, `${name}_schedule_chart.png`) });
   await page.locator(".lags_trace_chart").first().screenshot({ path: join(OUTPUT, `${name}_trace_chart.png`) });
   t.diagnostic(`screenshots: ${join(OUTPUT, name)}*.png`);
+  assert.deepEqual(problems, []);
+}
+
+/**
+ * Queues the graph, checks the sampler's chart against the "lags.trace" messages and
+ * each step's σ, α and guided flag against the schedule node's drawing.
+ */
+async function runAndCompare(t, page, { samplerId, scheduleId, kind, name }) {
+  await page.evaluate(steps.recordRun);
+  await page.evaluate(steps.queueRun);
+  await page.waitForFunction(steps.runEnded, null, { timeout: 600_000, polling: 500 });
+  const end = await page.evaluate(steps.runEnded);
+  assert.ok(end.ok, `the run failed: ${JSON.stringify(end.error)}`);
+  await page.waitForTimeout(300);
+  const messages = (await page.evaluate(steps.runTrace)).filter((m) => String(m.node) === String(samplerId));
+  await writeFile(join(OUTPUT, `${name}_trace.json`), JSON.stringify(messages, null, 1));
+  assert.ok(messages.length >= STEPS, `${messages.length} lags.trace messages`);
+  const after = byId(await page.evaluate(steps.chartStates), samplerId);
+  assert.deepEqual(after.summary, { drawn: true, points: STEPS, lastStep: STEPS, steps: STEPS });
+  assert.ok(after.pixels.painted > 0.05 * after.pixels.total);
+  assert.match(after.text, new RegExp(`^step ${STEPS}/${STEPS} · σ `));
+  t.diagnostic(`trace line after the run: ${after.text}`);
+  t.diagnostic(`last message: ${JSON.stringify(messages.at(-1))}`);
+
+  const drawn = await page.evaluate(steps.drawnSchedule, { nodeId: scheduleId, kind, packFolder: PACK_FOLDER });
+  if (drawn.guided.some(Boolean)) {
+    assert.ok(messages.some((m) => m.guided && Number.isFinite(m.log_w) && m.grad_norm > 0), "some step was guided");
+  }
+  const samplerName = await page.evaluate(steps.widgetValue, { nodeId: samplerId, name: "sampler_name" });
+  for (const m of messages) {
+    if (!ONE_CALL_PER_STEP.has(samplerName) && m.step !== 1) continue;
+    assert.ok(close(m.sigma, drawn.sigmas[m.step - 1], 1e-4), `step ${m.step}: σ ${m.sigma} vs drawn ${drawn.sigmas[m.step - 1]}`);
+    assert.ok(close(m.alpha, drawn.alphas[m.step - 1], 1e-4), `step ${m.step}: α ${m.alpha} vs drawn ${drawn.alphas[m.step - 1]}`);
+    assert.equal(m.guided, drawn.guided[m.step - 1], `step ${m.step}: guided`);
+  }
+  return messages;
+}
+
+/**
+ * The gate and constant schedule nodes, put in place of the workflow's schedule: the
+ * gate at a fraction whose step count is a tie (0.25 × 10 = 2.5 → Python rounds to 2),
+ * so the drawing and the server must agree on rounding.
+ */
+async function checkOtherSchedules(t, page, problems, workflow) {
+  await page.evaluate(steps.loadWorkflow, workflow);
+  await page.evaluate(steps.prepareForTinyModel);
+  const sampler = workflow.nodes.find((n) => n.type === "LAGSWeightedSampler");
+  await page.evaluate(steps.setWidgetValue, { nodeId: sampler.id, name: "steps", value: STEPS });
+
+  const gateWidgets = { mode: "fraction of steps", fraction: 0.25 };
+  const gateId = await page.evaluate(steps.addScheduleNode, { type: "LAGSScheduleHardGate", samplerId: sampler.id, widgets: gateWidgets });
+  await page.waitForTimeout(800);
+  const gate = byId(await page.evaluate(steps.chartStates), gateId);
+  assert.equal(gate.summary.drawn, true);
+  assert.equal(gate.summary.steps, STEPS);
+  assert.equal(STEPS * gateWidgets.fraction, 2.5);
+  assert.equal(gate.summary.guided, 2, "round(2.5) = 2, as in Python");
+  assert.ok(gate.pixels.amber > 50, `gate pixels: ${gate.pixels.amber}`);
+  await runAndCompare(t, page, { samplerId: sampler.id, scheduleId: gateId, kind: "gate", name: "hard_gate" });
+  await page.evaluate(steps.frameNodes, [gateId, sampler.id]);
+  await page.waitForTimeout(500);
+  await page.locator(".lags_schedule_chart canvas").last().screenshot({ path: join(OUTPUT, "hard_gate_chart.png") });
+
+  const constantId = await page.evaluate(steps.addScheduleNode, { type: "LAGSScheduleConstant", samplerId: sampler.id, widgets: { alpha: 0.5 } });
+  await page.waitForTimeout(800);
+  const constant = byId(await page.evaluate(steps.chartStates), constantId);
+  assert.deepEqual([constant.summary.drawn, constant.summary.guided], [true, STEPS]);
+  await runAndCompare(t, page, { samplerId: sampler.id, scheduleId: constantId, kind: "constant", name: "constant" });
+  t.diagnostic(`gate chart: ${JSON.stringify(gate.summary)}; constant chart: ${JSON.stringify(constant.summary)}`);
   assert.deepEqual(problems, []);
 }
 

@@ -173,6 +173,22 @@ export function frameNodes(ids) {
   canvas.setDirty(true, true);
 }
 
+/** Adds a schedule node wired to the sampler's schedule input (replacing its link); returns its id. */
+export function addScheduleNode({ type, samplerId, widgets }) {
+  const graph = window.comfyAPI.app.app.graph;
+  const sampler = graph.getNodeById(samplerId);
+  const node = window.LiteGraph.createNode(type);
+  node.pos = [sampler.pos[0] - 380, sampler.pos[1] + sampler.size[1] + 60];
+  graph.add(node);
+  for (const [name, value] of Object.entries(widgets)) {
+    const widget = node.widgets.find((w) => w.name === name);
+    widget.value = value;
+    widget.callback?.(value);
+  }
+  node.connect(0, sampler, sampler.inputs.findIndex((i) => i.name === "schedule"));
+  return node.id;
+}
+
 export function lagsChartElements() {
   return document.querySelectorAll(".lags-chart").length;
 }

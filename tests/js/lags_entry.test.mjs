@@ -149,6 +149,14 @@ test("with DOM widgets: the schedule chart redraws when the connected sampler ch
     schedule.widgets.find((w) => w.name === "fraction").callback?.(0.2);
     assert.equal(summary().guided, 2);
     assert.ok(schedule.size[1] >= 260, "the node grew to fit the chart");
+    // Zooming the graph in re-renders the chart at the zoomed resolution (sharp text).
+    const canvas = schedule.__lags.chart.canvas;
+    assert.equal(canvas.width, 300);
+    app.canvas = { ds: { scale: 2 } };
+    poll();
+    assert.deepEqual([canvas.width, canvas.height], [600, 240]);
+    app.canvas = undefined;
+
     schedule.size = [100, 50]; // a smaller size saved in a workflow
     schedule.onConfigure({});
     assert.deepEqual(schedule.size, [320, 260]);
