@@ -107,6 +107,8 @@ def from_hf_preprocessor_config(config: dict) -> ClipPreprocess:
     crop = config.get("crop_size", size)
     if isinstance(crop, dict):
         crop = crop.get("height") or crop.get("shortest_edge") or size
+    if config.get("resample", 3) != 3:  # 3 = PIL bicubic, what every CLIP processor uses
+        raise ValueError(f"preprocessor_config.json asks for resample={config['resample']}; only bicubic (3) is supported")
     if int(crop) != int(size):
         raise ValueError(
             f"preprocessor_config.json resizes to {size} but crops {crop}; only square CLIP crops of the resize size are supported"

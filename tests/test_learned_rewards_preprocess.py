@@ -64,3 +64,5 @@ def test_preprocess_is_differentiable_and_reads_configs():
     assert (oc.size, oc.std, oc.crop_rounding) == (224, (0.5, 0.5, 0.5), CROP_ROUND)
     with pytest.raises(ValueError, match="not supported"):
         from_open_clip_cfg({"interpolation": "bilinear"})
+    with pytest.raises(ValueError, match="only bicubic"):
+        from_hf_preprocessor_config({**PREPROCESSOR_CONFIG, "resample": 2})
