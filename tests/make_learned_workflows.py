@@ -120,7 +120,9 @@ def fairness_workflow(specs, version) -> dict:
         "**Settings:** `target_proportions` empty = equal shares; type e.g. `0.3, 0.7` otherwise. Type "
         "`base_proportions` to skip the calibration estimate. With 8 images the achieved mix varies by "
         "chance (one image is 12.5%); judge it over several seeds. `mode` = steer pushes all images to one "
-        "class.\n\n" + NOTE_COMMON)}, title="About this workflow", size=(440, 700))
+        "class.\n\n**Memory:** 8 images at 1024x1024 are heavy on the reward path; if the sampler runs out of "
+        "memory, set `decode_scale` to 0.25 (the classifier only looks at 224x224) or `decoder` to taesd.\n\n"
+        + NOTE_COMMON)}, title="About this workflow", size=(440, 760))
     return g.to_json("sdxl_fairness")
 
 
