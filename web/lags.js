@@ -1,5 +1,5 @@
 // ComfyUI-LAGS frontend: draws α over the connected sampler's σ schedule on the
-// schedule nodes, and a live per-step trace on the LAGS sampler.
+// schedule nodes, and a live per-step trace on the LAGS sampler and LAGS Guidance.
 //
 // Everything here is optional decoration: if the pack's Python nodes are missing, the
 // server never sends "lags.trace", or the frontend lacks DOM widgets, nothing is added
@@ -11,7 +11,7 @@ import { SCHEDULE_NODE_KINDS } from "./lib/alpha_schedules.js";
 import { addChartWidget, removeChartWidget, repaintIfZoomed } from "./lib/chart_widget.js";
 import { drawSchedule } from "./lib/draw_schedule.js";
 import { drawTrace, traceLine } from "./lib/draw_trace.js";
-import { SAMPLER_NODE, findNodeByExecutionId } from "./lib/graph_read.js";
+import { TRACE_NODES, findNodeByExecutionId } from "./lib/graph_read.js";
 import { scheduleInputs, scheduleView } from "./lib/schedule_view.js";
 import { TRACE_EVENT, addTracePoint, emptyTrace, parseTracePoint, traceTotals } from "./lib/trace.js";
 
@@ -91,7 +91,7 @@ function setUpScheduleNode(node, kind) {
   refreshSchedule(node, true);
 }
 
-// --- sampler node ---------------------------------------------------------------
+// --- sampler / guidance nodes (live trace) ----------------------------------------
 
 function paintTrace(node) {
   const state = node.__lags;
@@ -161,7 +161,7 @@ app.registerExtension({
   beforeRegisterNodeDef: guarded(function (nodeType, nodeData) {
     const name = nodeData?.name;
     const kind = SCHEDULE_NODE_KINDS[name];
-    if (!kind && name !== SAMPLER_NODE) return;
+    if (!kind && !TRACE_NODES.includes(name)) return;
     const proto = nodeType.prototype;
     chain(proto, "onNodeCreated", function () {
       if (kind) setUpScheduleNode(this, kind);

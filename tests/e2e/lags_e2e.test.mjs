@@ -124,6 +124,8 @@ test("shipped workflows: schedule and trace charts draw, update and survive a re
         await outer.test(basename(path), (t) => checkWorkflow(t, page, problems, workflow, basename(path, ".json")));
       }
       await outer.test("hard gate and constant schedules", (t) => checkOtherSchedules(t, page, problems, workflows[0].workflow));
+      const ab = workflows.find(({ workflow }) => workflow.nodes.some((n) => n.type === "KSampler"));
+      if (ab) await outer.test(`LAGS Guidance before the KSampler of ${basename(ab.path)}`, (t) => checkGuidanceNode(t, page, problems, ab.workflow));
     }, (text) => outer.diagnostic(text)),
   );
 });
@@ -249,6 +251,37 @@ async function checkOtherSchedules(t, page, problems, workflow) {
   assert.deepEqual([constant.summary.drawn, constant.summary.guided], [true, STEPS]);
   await runAndCompare(t, page, { samplerId: sampler.id, scheduleId: constantId, kind: "constant", name: "constant" });
   t.diagnostic(`gate chart: ${JSON.stringify(gate.summary)}; constant chart: ${JSON.stringify(constant.summary)}`);
+  assert.deepEqual(problems, []);
+}
+
+/** LAGS Guidance patching a plain KSampler: its own live chart follows its own messages. */
+async function checkGuidanceNode(t, page, problems, workflow) {
+  await page.evaluate(steps.loadWorkflow, workflow);
+  await page.evaluate(steps.prepareForTinyModel);
+  const ksampler = workflow.nodes.find((n) => n.type === "KSampler");
+  const lags = workflow.nodes.find((n) => n.type === "LAGSWeightedSampler");
+  await page.evaluate(steps.setWidgetValue, { nodeId: lags.id, name: "steps", value: STEPS });
+  await page.evaluate(steps.setWidgetValue, { nodeId: ksampler.id, name: "steps", value: STEPS });
+  const guidanceId = await page.evaluate(steps.addGuidanceBefore, { ksamplerId: ksampler.id, lagsSamplerId: lags.id });
+  const before = byId(await page.evaluate(steps.chartStates), guidanceId);
+  assert.equal(before?.summary?.drawn, false, "the guidance node has an (empty) trace chart");
+
+  await page.evaluate(steps.recordRun);
+  await page.evaluate(steps.queueRun);
+  await page.waitForFunction(steps.runEnded, null, { timeout: 600_000, polling: 500 });
+  const end = await page.evaluate(steps.runEnded);
+  assert.ok(end.ok, `the run failed: ${JSON.stringify(end.error)}`);
+  await page.waitForTimeout(300);
+  const all = await page.evaluate(steps.runTrace);
+  const mine = all.filter((m) => String(m.node) === String(guidanceId));
+  assert.ok(mine.length >= STEPS, `${mine.length} messages from the guidance node`);
+  const states = await page.evaluate(steps.chartStates);
+  assert.deepEqual(byId(states, guidanceId).summary, { drawn: true, points: STEPS, lastStep: STEPS, steps: STEPS });
+  assert.deepEqual(byId(states, lags.id).summary, { drawn: true, points: STEPS, lastStep: STEPS, steps: STEPS });
+  await page.evaluate(steps.frameNodes, [guidanceId, ksampler.id]);
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: join(OUTPUT, "guidance_node.png") });
+  t.diagnostic(`guidance chart: ${byId(states, guidanceId).text}`);
   assert.deepEqual(problems, []);
 }
 

@@ -189,6 +189,28 @@ export function addScheduleNode({ type, samplerId, widgets }) {
   return node.id;
 }
 
+/**
+ * Puts a LAGS Guidance node in front of a plain KSampler's model input, fed by the
+ * model, VAE, reward and schedule the LAGS sampler uses; returns its id.
+ */
+export function addGuidanceBefore({ ksamplerId, lagsSamplerId }) {
+  const graph = window.comfyAPI.app.app.graph;
+  const ksampler = graph.getNodeById(ksamplerId);
+  const lags = graph.getNodeById(lagsSamplerId);
+  const guidance = window.LiteGraph.createNode("LAGSGuidance");
+  guidance.pos = [ksampler.pos[0] - 420, ksampler.pos[1]];
+  graph.add(guidance);
+  const link = (id) => graph.links.get?.(id) ?? graph.links[id];
+  for (const name of ["model", "vae", "reward", "schedule"]) {
+    const source = lags.inputs.find((i) => i.name === name);
+    const from = source?.link != null ? link(source.link) : null;
+    const slot = guidance.inputs.findIndex((i) => i.name === name);
+    if (from && slot >= 0) graph.getNodeById(from.origin_id).connect(from.origin_slot, guidance, slot);
+  }
+  guidance.connect(0, ksampler, ksampler.inputs.findIndex((i) => i.name === "model"));
+  return guidance.id;
+}
+
 export function lagsChartElements() {
   return document.querySelectorAll(".lags-chart").length;
 }

@@ -69,3 +69,17 @@ test("a widget fed by a primitive node takes the primitive's value", () => {
   sampler.inputs[0].link = 999; // dangling link: fall back to the widget
   assert.equal(inputValue(sampler, "steps"), 12);
 });
+
+test("through LAGS Guidance the schedule follows the sampler that takes the guided model", () => {
+  const g = fakeGraph();
+  const schedule = g.add(1, "LAGSScheduleAlpha", { c: 3 });
+  const guidance = g.add(2, "LAGSGuidance", { method: "lags" });
+  const preview = g.add(3, "PreviewAny");
+  const ksampler = g.add(4, "KSampler", { steps: 14, scheduler: "exponential", denoise: 1, sampler_name: "euler" });
+  g.connect(schedule, guidance);
+  assert.equal(connectedSampler(schedule), null);
+  g.connect(guidance, preview);
+  g.connect(guidance, ksampler);
+  assert.equal(connectedSampler(schedule), ksampler);
+  assert.equal(samplerSettings(connectedSampler(schedule)).scheduler, "exponential");
+});

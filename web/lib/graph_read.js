@@ -3,6 +3,10 @@
 // instead of exceptions.
 
 export const SAMPLER_NODE = "LAGSWeightedSampler";
+/** Patches a MODEL for any sampler; its schedule follows the sampler it feeds. */
+export const GUIDANCE_NODE = "LAGSGuidance";
+/** Nodes whose runs send "lags.trace" messages (they get the live chart). */
+export const TRACE_NODES = Object.freeze([SAMPLER_NODE, GUIDANCE_NODE]);
 /** What the schedule drawing assumes when no sampler is connected. */
 export const DEFAULT_SAMPLER_SETTINGS = Object.freeze({ steps: 30, scheduler: "karras", denoise: 1, samplerName: "euler" });
 
@@ -47,9 +51,22 @@ export function downstreamNodes(node, slot = 0, depth = 0) {
   return direct.flatMap((n) => (nodeType(n) === "Reroute" ? downstreamNodes(n, 0, depth + 1) : [n]));
 }
 
-/** The first LAGS sampler the schedule node feeds, or null. */
+const hasSamplerWidgets = (node) => ["steps", "scheduler"].every((name) => widgetValue(node, name, undefined) !== undefined);
+
+/**
+ * The sampler whose σ list the schedule node's α is applied to, or null: the LAGS
+ * sampler it feeds, or, through LAGS Guidance, the first sampler (a node with steps
+ * and scheduler widgets, e.g. KSampler) that takes the guided MODEL.
+ */
 export function connectedSampler(scheduleNode) {
-  return downstreamNodes(scheduleNode, 0).find((n) => nodeType(n) === SAMPLER_NODE) ?? null;
+  const fed = downstreamNodes(scheduleNode, 0);
+  const sampler = fed.find((n) => nodeType(n) === SAMPLER_NODE);
+  if (sampler) return sampler;
+  for (const guidance of fed.filter((n) => nodeType(n) === GUIDANCE_NODE)) {
+    const found = downstreamNodes(guidance, 0).find(hasSamplerWidgets);
+    if (found) return found;
+  }
+  return null;
 }
 
 /** steps / scheduler / denoise / sampler of a sampler node, defaults for what is missing. */
