@@ -18,7 +18,7 @@ import { TRACE_EVENT, addTracePoint, emptyTrace, parseTracePoint, traceTotals } 
 const REFRESH_MS = 300;
 const MIN_NODE_WIDTH = 320;
 const scheduleNodes = new Set();
-const samplerNodes = new Set();
+const traceNodes = new Set();
 
 /** Runs fn, logging instead of throwing: a chart bug must never break the graph. */
 function guarded(fn) {
@@ -101,28 +101,28 @@ function paintTrace(node) {
   if (state.chart.line) state.chart.line.textContent = traceLine(state.trace, totals);
 }
 
-function setUpSamplerNode(node) {
+function setUpTraceNode(node) {
   const chart = addChartWidget(node, "lags_trace_chart", { minHeight: 124, withText: true, zoom: canvasZoom });
   if (!chart) return;
   node.__lags = { chart, trace: emptyTrace(), newRun: false, pending: false };
   fitNode(node);
-  samplerNodes.add(node);
+  traceNodes.add(node);
   paintTrace(node);
 }
 
-function samplerNodeFor(executionId) {
+function traceNodeFor(executionId) {
   const graph = app.rootGraph ?? app.graph;
   const found = findNodeByExecutionId(graph, executionId);
   if (found?.__lags?.trace) return found;
   // Fallback for ids this frontend resolves differently: match the innermost id.
   const inner = String(executionId).split(":").pop();
-  return [...samplerNodes].find((n) => String(n.id) === inner && n.graph) ?? null;
+  return [...traceNodes].find((n) => String(n.id) === inner && n.graph) ?? null;
 }
 
 function onTrace(event) {
   const point = parseTracePoint(event?.detail);
   if (!point) return;
-  const node = samplerNodeFor(point.node);
+  const node = traceNodeFor(point.node);
   if (!node) return;
   const state = node.__lags;
   state.trace = addTracePoint(state.trace, point, { newRun: state.newRun });
@@ -135,8 +135,8 @@ function onTrace(event) {
 }
 
 function onExecutionStart() {
-  for (const node of samplerNodes) {
-    if (isGone(node)) samplerNodes.delete(node);
+  for (const node of traceNodes) {
+    if (isGone(node)) traceNodes.delete(node);
     else node.__lags.newRun = true;
   }
 }
@@ -144,7 +144,7 @@ function onExecutionStart() {
 /** Every REFRESH_MS: schedules follow their sampler's widgets; charts follow the zoom. */
 function poll() {
   scheduleNodes.forEach((node) => refreshSchedule(node));
-  for (const node of [...scheduleNodes, ...samplerNodes]) repaintIfZoomed(node.__lags.chart);
+  for (const node of [...scheduleNodes, ...traceNodes]) repaintIfZoomed(node.__lags.chart);
 }
 
 // --- registration -----------------------------------------------------------------
@@ -165,14 +165,14 @@ app.registerExtension({
     const proto = nodeType.prototype;
     chain(proto, "onNodeCreated", function () {
       if (kind) setUpScheduleNode(this, kind);
-      else setUpSamplerNode(this);
+      else setUpTraceNode(this);
     });
     chain(proto, "onConfigure", function () {
       fitNode(this);
     });
     chain(proto, "onRemoved", function () {
       scheduleNodes.delete(this);
-      samplerNodes.delete(this);
+      traceNodes.delete(this);
       removeChartWidget(this.__lags?.chart);
     });
   }),
