@@ -4,7 +4,6 @@ from __future__ import annotations
 import math
 
 from ..markdown import table
-from .problem import ToySettings
 from .run import BenchmarkResult, Row
 
 COMMAND = "python -m benchmarks.toy2d"
