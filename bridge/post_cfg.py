@@ -13,6 +13,13 @@ from .reward_path import RewardPath
 from .trace import send_trace, step_position, trace_payload
 
 
+def unet_compute_dtype(base_model) -> torch.dtype:
+    """The dtype the UNet computes in: its manual-cast dtype when the stored weights differ
+    (fp8, or fp16 weights on a bf16-only device), else the weights' dtype. A float16 UNet
+    gets a float32 latent, so the finite-difference round-off floor must come from here."""
+    return getattr(base_model, "manual_cast_dtype", None) or base_model.get_dtype()
+
+
 class SamplingRun:
     """What one sampling run (one KSampler execution) accumulates."""
 
@@ -71,7 +78,8 @@ class LagsPostCfg:
             denoiser = make_differentiable(denoiser, base_model)
         try:
             result = guided_denoise(denoiser, run.reward_path, x, sigma, schedule, method=self.settings.method,
-                                    epsilon=self.settings.epsilon, denoised=denoised)
+                                    epsilon=self.settings.epsilon, denoised=denoised,
+                                    denoiser_dtype=unet_compute_dtype(base_model))
         except Exception as exc:
             if is_out_of_memory(exc) and not isinstance(exc, LagsOutOfMemoryError):
                 raise LagsOutOfMemoryError(reward_path_oom_message(self.settings, exc)) from exc

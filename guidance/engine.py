@@ -26,7 +26,7 @@ METHODS = ("lags", "tweedie", "dps")
 #: epsilon * sigma (root-mean-square per element) along v, floored at the round-off
 #: limit of the denoiser's dtype. Chosen from the sweep in docs/epsilon_sweep.md (one
 #: value for a 2-D toy in float64 and a 4x128x128 latent in float16).
-DEFAULT_EPSILON = 0.01
+DEFAULT_EPSILON = 0.05
 
 #: Items whose alpha is below this skip the guidance computation altogether.
 DEFAULT_SKIP_BELOW = 1e-3
@@ -62,18 +62,21 @@ def _expand(per_item: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
     return per_item.view(-1, *([1] * (like.dim() - 1)))
 
 
-def lags_direction(denoiser, x, sigma_in, sigma, x0_bar, v, epsilon, dtype):
+def lags_direction(denoiser, x, sigma_in, sigma, x0_bar, v, epsilon, dtype, denoiser_dtype=None):
     """g = J v ~ (D(x + h u) - D(x)) * ||v|| / h, with u = v / ||v||.
 
     The step is relative to sigma (the scale on which the posterior mean bends) and to
     the dimension, so one epsilon fits a 2-D toy and a 4x128x128 latent. The
     difference is taken in float32/float64 even when the denoiser runs in float16.
+    `denoiser_dtype` is the precision the denoiser computes in (ComfyUI feeds a float32
+    latent to a float16 UNet); it defaults to x's dtype.
     """
     v_norm = _per_item_norm(v)
     # Step length ||h u||: epsilon * sigma RMS per element, but never below the classic
-    # round-off floor sqrt(unit round-off) * ||x|| of the dtype the denoiser runs in
+    # round-off floor sqrt(unit round-off) * ||x|| of the dtype the denoiser computes in
     # (float16: 2.2% of x), below which D(x + h u) - D(x) is mostly rounding noise.
-    floor = math.sqrt(torch.finfo(x.dtype).eps / 2) * _per_item_norm(x.to(dtype))
+    unit_round_off = torch.finfo(denoiser_dtype or x.dtype).eps / 2
+    floor = math.sqrt(unit_round_off) * _per_item_norm(x.to(dtype))
     h = torch.maximum(epsilon * sigma * math.sqrt(v[0].numel()), floor)
     safe_norm = torch.where(v_norm > 0, v_norm, torch.ones_like(v_norm))
     step = v * _expand(h / safe_norm, v)
@@ -94,13 +97,16 @@ def guided_denoise(
     epsilon: float = DEFAULT_EPSILON,
     denoised: torch.Tensor | None = None,
     skip_below: float = DEFAULT_SKIP_BELOW,
+    denoiser_dtype: torch.dtype | None = None,
 ) -> GuidanceResult:
     """One guided denoiser evaluation.
 
     denoiser(x, sigma) -> x0_bar (post-CFG in the host); called with `sigma` exactly
     as given here. log_w(x0) -> [B] log-weights, differentiable in x0. `denoised`,
     when given, is D(x, sigma) already computed by the caller (ComfyUI's post-CFG
-    hook), saving one call. Items whose guidance is non-finite fall back to D.
+    hook), saving one call. `denoiser_dtype`: the precision the denoiser computes in,
+    when it differs from x's (sets the finite-difference round-off floor). Items whose
+    guidance is non-finite fall back to D.
     """
     method = check_method(method, METHODS)
     epsilon = check_epsilon(epsilon)
@@ -132,7 +138,8 @@ def guided_denoise(
             g = v
         else:
             with torch.no_grad():
-                g = lags_direction(denoiser, x, sigma, sigma_b.to(dtype), denoised, v, epsilon, dtype)
+                g = lags_direction(denoiser, x, sigma, sigma_b.to(dtype), denoised, v, epsilon, dtype,
+                                   denoiser_dtype)
         g = torch.where(_expand(v_ok, g), g, torch.full_like(g, math.nan))
 
     with torch.no_grad():

@@ -3,6 +3,8 @@
 D = c_skip x + c_out F(c_in x): the same structure as ComfyUI's EPS models, with random
 weights, so FD-vs-autograd checks run on a genuinely nonlinear network.
 """
+import copy
+
 import torch
 from torch import nn
 
@@ -27,3 +29,14 @@ class ConvDenoiser(nn.Module):
         c_skip = 1 / (s**2 + 1)
         c_out = s / (s**2 + 1).sqrt()
         return c_skip * x + c_out * self.net(c_in * x)
+
+
+def fp16_network_on_fp32_latent(net: ConvDenoiser):
+    """How ComfyUI runs a float16 UNet: the latent stays float32, the network computes in
+    float16, and D comes back as float32 (carrying float16 rounding)."""
+    half = copy.deepcopy(net).half()
+
+    def denoise(x, sigma):
+        return half(x.half(), torch.as_tensor(sigma).half()).float()
+
+    return denoise

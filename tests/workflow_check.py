@@ -21,6 +21,10 @@ from workflow_spec import (
 
 UI_VERSION = 0.4
 
+# Display-only widgets the frontend adds to some core nodes and saves after the declared
+# ones (the server never reads them): Preview as Text saves [] or [preview, mode, ...].
+DISPLAY_WIDGETS = {"PreviewAny": 3}
+
 
 def _is_int(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
@@ -57,6 +61,9 @@ def widget_value_problem(entry: dict, value) -> str | None:
 def _check_widgets(node: dict, spec: dict, where: str) -> list[str]:
     order = widget_order(spec)
     values = node.get("widgets_values", [])
+    display = DISPLAY_WIDGETS.get(node.get("type"), 0)
+    if isinstance(values, list) and display and len(values) == len(order) + display:
+        values = values[:len(order)]
     if not isinstance(values, list) or len(values) != len(order):
         return [f"{where}: widgets_values has {len(values) if isinstance(values, list) else values!r} "
                 f"values, the spec needs {len(order)} ({order})"]

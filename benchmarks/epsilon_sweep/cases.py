@@ -18,6 +18,7 @@ class Case:
     dtype: torch.dtype
     shape: tuple  # [B, ...]
     draw_clean: object  # (n, generator) -> clean samples [B, ...] float64
+    denoiser_dtype: torch.dtype | None = None  # what the network computes in, when not `dtype`
 
 
 def mixture_cases(batch: int = 256) -> list[Case]:
@@ -32,7 +33,8 @@ def conv_cases(size: int = 128) -> list[Case]:
     net = ConvLatentDenoiser()
     ref = net.denoiser("float64")
     clean = lambda n, g: torch.randn(n, 4, size, size, dtype=torch.float64, generator=g)  # unit-variance latent
-    return [Case(f"conv 4x{size}x{size}, {layout}", net.denoiser(layout), ref, INPUT_DTYPES[layout], (1, 4, size, size), clean)
+    return [Case(f"conv 4x{size}x{size}, {layout}", net.denoiser(layout), ref, INPUT_DTYPES[layout], (1, 4, size, size), clean,
+                 denoiser_dtype=torch.float16)
             for layout in ("float16", "float32 x, fp16 EPS net")]
 
 
@@ -47,6 +49,7 @@ def sweep_case(case: Case, sigmas, epsilons, seed: int = 0):
         v = torch.randn(case.shape, dtype=torch.float64, generator=gen)
         s = torch.full((batch,), float(sigma), dtype=torch.float64)
         exact = exact_jvp(case.reference, x.double(), s, v)  # at the rounded x: only the FD is judged
-        errors.append([float(relative_errors(fd_jvp(case.denoiser, x, s, v, eps), exact).max()) for eps in epsilons])
-        effective.append([float(effective_epsilon(x, s, eps).max()) for eps in epsilons])
+        errors.append([float(relative_errors(fd_jvp(case.denoiser, x, s, v, eps, case.denoiser_dtype), exact).max())
+                       for eps in epsilons])
+        effective.append([float(effective_epsilon(x, s, eps, case.denoiser_dtype).max()) for eps in epsilons])
     return errors, effective

@@ -56,7 +56,7 @@ def markdown(sigmas, guided, epsilons, results, current_default, quick=False) ->
         "\n".join([
             "- FD J v: `guidance.engine.lags_direction` exactly as `guided_denoise` calls it for `lags`: the probe "
             "moves each item by h = max(epsilon * sigma * sqrt(d), sqrt(u/2) * ||x||) along v/||v|| "
-            "(u = unit round-off of x's dtype), and the difference is taken in float32/float64.",
+            "(u = unit round-off of the dtype the denoiser computes in, `denoiser_dtype`), and the difference is taken in float32/float64.",
             "- Reference: forward-mode autograd J v (`torch.func.jvp`) of the same function in float64, at the "
             "same (rounded) x, so only the finite difference is judged.",
             "- Error: ||FD - exact|| / ||exact||, the max over the batch (256 points for the mixture, one "
@@ -83,11 +83,12 @@ def markdown(sigmas, guided, epsilons, results, current_default, quick=False) ->
         "\n".join([
             "- Truncation: the forward difference is first order, so its error grows in proportion to epsilon "
             "(the mixture columns; float64 has no other error).",
-            "- Round-off: where D carries float16 rounding the error grows like u / epsilon. With a float16 x the "
-            "engine's floor sqrt(u/2) ||x|| caps it (the float16 column is flat below the floor). With a float32 "
-            "latent and a float16 network -- ComfyUI's usual way of running an fp16 SDXL UNet -- x.dtype is "
-            "float32, the floor never binds, and a small epsilon amplifies the network's float16 rounding "
-            "(last column); it is worst at high sigma, where eps is multiplied by sigma and J is small.",
+            "- Round-off: where D carries float16 rounding the error grows like u / epsilon. The engine's floor "
+            "sqrt(u/2) ||x||, with u taken from the dtype the denoiser computes in (`denoiser_dtype`; the "
+            "ComfyUI bridge passes the UNet's compute dtype), caps it: both float16 columns are flat below the "
+            "floor, including a float32 latent fed to a float16 network -- ComfyUI's usual way of running an "
+            "fp16 SDXL UNet. That layout stays worst at high sigma, where eps is multiplied by sigma and J is "
+            "small; the engine skips guidance there (alpha < 1e-3).",
         ]),
         "## Per sigma",
         "\"eff\" = the engine's effective epsilon where its round-off floor is larger than epsilon.",
