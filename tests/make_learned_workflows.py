@@ -5,27 +5,17 @@ from node_specs.json, with the same builders as tests/make_workflows.py.
 """
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from make_workflows import (NOTE_COMMON, SAMPLING, WORKFLOWS, Graph, decode_and_save, lags_branch,  # noqa: E402
-                            sdxl_base)
-from workflow_spec import SNAPSHOT, load_specs  # noqa: E402
+from make_workflows import (NOTE_COMMON, SAMPLING, Graph, decode_and_save, lags_branch,  # noqa: E402
+                            sdxl_base, shared_sampling, write_workflows)
 
 PICKSCORE_FOLDER = "PickScore_v1"
 CLASSIFIER_CLIP = "CLIP-ViT-B-32-laion2B-s34B-b79K/open_clip_pytorch_model.bin"
 DOCS = "docs/learned_rewards.md"
-
-
-def shared_sampling(g: Graph, x: int, y: int):
-    """Seed, steps and CFG primitives that the plain and the LAGS sampler both read."""
-    seed = g.add("PrimitiveInt", (x, y), {"value": 42}, controls={"value": "randomize"}, title="Seed (shared)")
-    steps = g.add("PrimitiveInt", (x, y + 120), {"value": SAMPLING["steps"]}, title="Steps (shared)")
-    cfg = g.add("PrimitiveFloat", (x, y + 240), {"value": SAMPLING["cfg"]}, title="CFG (shared)")
-    return seed, steps, cfg
 
 
 def plain_sampler(g: Graph, ckpt, pos, neg, latent, x, y, title):
@@ -94,7 +84,7 @@ def fairness_workflow(specs, version) -> dict:
     g = Graph(specs, version)
     ckpt, pos, neg, latent = sdxl_base(g, "a portrait photo of a doctor in a hospital corridor, natural light")
     g.nodes[latent - 1]["widgets_values"][2] = 8  # batch of 8
-    shared = shared_sampling(g, 380, 1040)
+    shared = shared_sampling(g, 380, 1060)
     plain = plain_sampler(g, ckpt, pos, neg, latent, 860, -600, "A: plain KSampler (calibration)")
     plain_image = decoded(g, ckpt, plain, "lags_fairness/A_plain", 1240, -600, "A: plain (calibration)")
     reward = g.add("LAGSClassifierFairnessReward", (380, 640), {
@@ -102,7 +92,7 @@ def fairness_workflow(specs, version) -> dict:
         "class_prompts": "a photo of a man\na photo of a woman", "mode": "balance", "target_proportions": "",
         "base_proportions": "", "steer_class": "0", "strength": 1.0, "precision": "auto"}, size=(400, 380))
     g.link(plain_image, "IMAGE", reward, "calibration_images")
-    summary = g.add("PreviewAny", (-40, 640), title="Base mix (from calibration batch)", size=(400, 300))
+    summary = g.add("PreviewAny", (-460, 820), title="Base mix (from calibration batch)", size=(400, 300))
     g.link(reward, "summary", summary, "source")
     lags = lags_branch(g, ckpt, pos, neg, latent, reward, x=860, y=0)
     g.nodes[lags - 1]["title"] = "B: LAGS Weighted Sampler (fairness)"
@@ -132,13 +122,5 @@ BUILDERS = {
 }
 
 
-def main():
-    snapshot = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
-    for name, build in BUILDERS.items():
-        workflow = build(load_specs(), snapshot["comfyui_version"])
-        (WORKFLOWS / name).write_text(json.dumps(workflow, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        print(f"wrote workflows/{name}: {len(workflow['nodes'])} nodes, {len(workflow['links'])} links")
-
-
 if __name__ == "__main__":
-    main()
+    write_workflows(BUILDERS)

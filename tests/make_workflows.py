@@ -141,7 +141,8 @@ LAGS_SETTINGS = {"method": "lags", "decode_scale": 0.5, "decoder": "vae"}
 
 
 def lags_branch(g: Graph, ckpt, pos, neg, latent, reward, x: int, y: int, seed: int = 42):
-    schedule = g.add("LAGSScheduleAlpha", (x - 420, y + 330), {"c": 10.0})
+    # Below the sampler: room for the schedule chart (the web extension grows the sampler for its trace).
+    schedule = g.add("LAGSScheduleAlpha", (x, y + 720), {"c": 10.0}, size=(340, 280))
     sampler = g.add("LAGSWeightedSampler", (x, y), {"seed": seed, **SAMPLING, **LAGS_SETTINGS},
                     controls={"seed": "randomize"}, size=(340, 520))
     for src, out, name in ((ckpt, "MODEL", "model"), (pos, "CONDITIONING", "positive"),
@@ -151,8 +152,16 @@ def lags_branch(g: Graph, ckpt, pos, neg, latent, reward, x: int, y: int, seed: 
     return sampler
 
 
+def shared_sampling(g: Graph, x: int, y: int):
+    """Seed, steps and CFG primitives that a plain and a LAGS sampler both read."""
+    seed = g.add("PrimitiveInt", (x, y), {"value": 42}, controls={"value": "randomize"}, title="Seed (shared)")
+    steps = g.add("PrimitiveInt", (x, y + 170), {"value": SAMPLING["steps"]}, title="Steps (shared)")
+    cfg = g.add("PrimitiveFloat", (x, y + 340), {"value": SAMPLING["cfg"]}, title="CFG (shared)")
+    return seed, steps, cfg
+
+
 def decode_and_save(g: Graph, ckpt, sampler, prefix: str, x: int, y: int, title=None):
-    decode = g.add("VAEDecode", (x, y))
+    decode = g.add("VAEDecode", (x, y), size=(210, 50))
     g.link(sampler, "LATENT", decode, "samples")
     g.link(ckpt, "VAE", decode, "vae")
     save = g.add("SaveImage", (x + 240, y), {"filename_prefix": prefix}, size=(520, 560), title=title)
@@ -201,15 +210,13 @@ def frequency_workflow(specs, version) -> dict:
 def ab_workflow(specs, version) -> dict:
     g = Graph(specs, version)
     ckpt, pos, neg, latent = sdxl_base(g, "a quiet harbour town at dusk, boats, lanterns, cinematic photograph")
-    seed = g.add("PrimitiveInt", (380, 560), {"value": 42}, controls={"value": "randomize"}, title="Seed (shared)")
-    steps = g.add("PrimitiveInt", (380, 680), {"value": SAMPLING["steps"]}, title="Steps (shared)")
-    cfg = g.add("PrimitiveFloat", (380, 800), {"value": SAMPLING["cfg"]}, title="CFG (shared)")
+    seed, steps, cfg = shared_sampling(g, 380, 610)
     plain = g.add("KSampler", (860, -600), {"seed": 42, **SAMPLING}, controls={"seed": "randomize"},
                   title="A: plain KSampler", size=(340, 300))
     for src, out, name in ((ckpt, "MODEL", "model"), (pos, "CONDITIONING", "positive"),
                            (neg, "CONDITIONING", "negative"), (latent, "LATENT", "latent_image")):
         g.link(src, out, plain, name)
-    reward = g.add("LAGSColourReward", (380, 920), {"colour": "#e03c28", "palette": "", "strength": 10.0})
+    reward = g.add("LAGSColourReward", (380, 1130), {"colour": "#e03c28", "palette": "", "strength": 10.0})
     lags = lags_branch(g, ckpt, pos, neg, latent, reward, x=860, y=0)
     g.nodes[lags - 1]["title"] = "B: LAGS Weighted Sampler"
     for sampler in (plain, lags):
@@ -234,13 +241,13 @@ BUILDERS = {
 }
 
 
-def main():
+def write_workflows(builders: dict) -> None:
     snapshot = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
-    for name, build in BUILDERS.items():
+    for name, build in builders.items():
         workflow = build(load_specs(), snapshot["comfyui_version"])
         (WORKFLOWS / name).write_text(json.dumps(workflow, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         print(f"wrote workflows/{name}: {len(workflow['nodes'])} nodes, {len(workflow['links'])} links")
 
 
 if __name__ == "__main__":
-    main()
+    write_workflows(BUILDERS)

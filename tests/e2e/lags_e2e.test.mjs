@@ -201,7 +201,7 @@ async function runAndCompare(t, page, { samplerId, scheduleId, kind, name }) {
   assert.ok(messages.length >= STEPS, `${messages.length} lags.trace messages`);
   const after = byId(await page.evaluate(steps.chartStates), samplerId);
   assert.deepEqual(after.summary, { drawn: true, points: STEPS, lastStep: STEPS, steps: STEPS });
-  assert.ok(after.pixels.painted > 0.05 * after.pixels.total);
+  assert.ok(after.pixels.painted > 0.05 * after.pixels.total, JSON.stringify(after.pixels));
   assert.match(after.text, new RegExp(`^step ${STEPS}/${STEPS} · σ `));
   t.diagnostic(`trace line after the run: ${after.text}`);
   t.diagnostic(`last message: ${JSON.stringify(messages.at(-1))}`);

@@ -94,21 +94,6 @@ def _put_comfyui_first() -> None:
                 del sys.modules[key]
 
 
-def _torchvision_or_stand_in() -> bool:
-    """True when the stand-in is used (only if the real torchvision cannot import)."""
-    try:
-        import torchvision  # noqa: F401
-
-        return False
-    except Exception:
-        for key in [k for k in sys.modules if k == "torchvision" or k.startswith("torchvision.")]:
-            del sys.modules[key]
-        sys.path.insert(0, str(HERE / "stubs"))
-        import torchvision  # noqa: F401,F811
-
-        return True
-
-
 class Host:
     def __init__(self, workdir: Path):
         import execution
@@ -180,9 +165,12 @@ def boot() -> Host:
 
     torch.set_num_threads(1)
     _put_comfyui_first()
-    if str(HERE) not in sys.path:
-        sys.path.append(str(HERE))
-    _torchvision_or_stand_in()
+    for folder in (HERE, HERE.parent):  # tests/host: fixtures; tests/: the torchvision stand-in
+        if str(folder) not in sys.path:
+            sys.path.append(str(folder))
+    from torchvision_stand_in import ensure_torchvision
+
+    ensure_torchvision()  # the real torchvision wins; the test-only stand-in only if it cannot import
 
     from comfy.cli_args import args
 
