@@ -8,7 +8,7 @@ import torch
 from ..guidance import guided_denoise
 from ..schedulers import StepFractionGate
 from .errors import LagsOutOfMemoryError, is_out_of_memory, reward_path_oom_message
-from .probe import make_differentiable, make_probe
+from .probe import make_differentiable, make_probe, normal_tensor_copies
 from .reward_path import RewardPath
 from .trace import send_trace, step_position, trace_payload
 
@@ -30,6 +30,7 @@ class SamplingRun:
         self.guarded = 0
         self.calls = 0
         self.warned_unbound = False
+        self.dps_weights = None  # DPS only: autograd-usable copies of the UNet weights
 
 
 class LagsPostCfg:
@@ -75,7 +76,9 @@ class LagsPostCfg:
 
         denoiser = make_probe(args, self)
         if self.settings.method == "dps":
-            denoiser = make_differentiable(denoiser, base_model)
+            if run.dps_weights is None:
+                run.dps_weights = normal_tensor_copies(base_model)
+            denoiser = make_differentiable(denoiser, base_model, run.dps_weights)
         try:
             result = guided_denoise(denoiser, run.reward_path, x, sigma, schedule, method=self.settings.method,
                                     epsilon=self.settings.epsilon, denoised=denoised,

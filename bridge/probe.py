@@ -45,17 +45,23 @@ def make_probe(args: dict, owner):
     return denoiser
 
 
-def make_differentiable(denoiser, base_model: torch.nn.Module):
+def normal_tensor_copies(base_model: torch.nn.Module) -> dict:
+    """Normal-tensor copies of the model's inference-tensor weights, keyed for
+    make_differentiable. Made once per sampling run: LoRA and other weight patches are
+    applied before the run starts and stay fixed during it."""
+    with torch.inference_mode(False), torch.no_grad():
+        return {"inner." + name: t.clone()
+                for name, t in list(base_model.named_parameters()) + list(base_model.named_buffers())
+                if t.is_inference()}
+
+
+def make_differentiable(denoiser, base_model: torch.nn.Module, tensors: dict):
     """DPS needs autograd through the diffusion model, whose weights ComfyUI loaded as
-    inference tensors. Run it with per-call normal-tensor copies of those weights
+    inference tensors. Run it with `tensors` (normal_tensor_copies) in their place
     (torch.func.functional_call; the model itself is left untouched)."""
     holder = _Holder(base_model, denoiser)
 
     def run(x, sigma):
-        tensors = {}
-        for name, t in list(base_model.named_parameters()) + list(base_model.named_buffers()):
-            if t.is_inference():
-                tensors["inner." + name] = t.clone()
         return torch.func.functional_call(holder, tensors, (x, sigma), strict=False)
 
     return run
