@@ -66,9 +66,14 @@ def _boot():
     return host
 
 
-def _machine(host, config: PerfConfig, load_before) -> dict:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
+def _cpu_name() -> str:
+    cpuinfo = Path("/proc/cpuinfo")
+    lines = cpuinfo.read_text().splitlines() if cpuinfo.exists() else []
+    return next((line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")),
+                platform.processor() or "?")
+
+
+def _machine(models: str, load_before) -> dict:
     try:
         import comfyui_version
 
@@ -76,14 +81,17 @@ def _machine(host, config: PerfConfig, load_before) -> dict:
     except ImportError:
         comfy = "?"
     load_after = os.getloadavg()
+    gpu = torch.cuda.get_device_name() if torch.cuda.is_available() else "none (torch.cuda.is_available() is False)"
     return {
-        "CPU": f"{cpu}, {os.cpu_count()} cores, torch.set_num_threads({torch.get_num_threads()})",
-        "Software": f"Python {platform.python_version()}, torch {torch.__version__}, ComfyUI {comfy} (--cpu, in-process)",
-        "Load average (1 min) before / after": f"{load_before[0]:.1f} / {load_after[0]:.1f} (other jobs share this machine)",
-        "Models": host.bench_models,
+        "CPU": f"{_cpu_name()}, {os.cpu_count()} cores, torch.set_num_threads({torch.get_num_threads()})",
+        "Software": f"Python {platform.python_version()}, torch {torch.__version__}, ComfyUI {comfy} "
+                    "(--cpu, in-process)",
+        "Load average (1 min) before / after": f"{load_before[0]:.1f} / {load_after[0]:.1f} "
+                                               "(other jobs share this machine)",
+        "Models": models,
         "Process peak RSS": f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB over the whole "
                             "benchmark (resource.getrusage ru_maxrss: models, ComfyUI, allocator caches)",
-        "GPU": "none (torch.cuda.is_available() is False)" if not torch.cuda.is_available() else torch.cuda.get_device_name(),
+        "GPU": gpu,
     }
 
 
@@ -98,7 +106,6 @@ def main(argv=None) -> int:
 
     print(f"LAGS performance benchmark: {config.describe()}")
     bench = runner.Bench(host, config)
-    host.bench_models = bench.small.describe()
     x0s: list = []
     outcomes = runner.run_all(bench, capture=x0s)
     rows = [report.Row(label, o.record, bench.final_log_w(o.latent), o.variant.plain) for label, o in outcomes.items()]
@@ -123,7 +130,7 @@ def main(argv=None) -> int:
     no_gpu = report.NO_GPU if not torch.cuda.is_available() else "not run: this benchmark runs ComfyUI with --cpu"
     gpu_rows = [("SDXL 1024², 30 steps, cfg 5, fp16, colour reward", no_gpu),
                 ("SDXL 1024², 30 steps, cfg 5, fp16, PickScore-sized CLIP-H reward", no_gpu)]
-    result = report.PerfResult(config, rows, _machine(host, config, load_before), fid, quality, projection,
+    result = report.PerfResult(config, rows, _machine(bench.small.describe(), load_before), fid, quality, projection,
                                gpu_rows, time.perf_counter() - started)
     print()
     print(report.console(result))
@@ -140,6 +147,7 @@ def _projection(host, bench, config, measured_rows) -> list:
     import comfy.samplers
 
     from . import projection
+    from .quality import HIGHER_SKIP_BELOW
 
     schedule = host.pack("schedulers").PaperAlpha(10.0)
     skip = host.pack("guidance").DEFAULT_SKIP_BELOW
@@ -151,13 +159,19 @@ def _projection(host, bench, config, measured_rows) -> list:
     size = f"{config.image_size}², {config.steps} steps"
     small = projection.project("small", config.latent_size, config.steps, sigmas(config.steps), schedule, skip,
                                model=f"this benchmark's (CPU) models, {size}")
-    sdxl = projection.project("sdxl", 128, 30, sigmas(30), schedule, skip, model="SDXL 1024², 30 steps")
-    sdxl_clip = projection.project("sdxl", 128, 30, sigmas(30), schedule, skip, clip=True,
-                                   model="SDXL 1024², 30 steps")
     plain = next(r for r in measured_rows if r.plain).record.cpu
     measured = {r.label.split(" (")[0]: r.record.cpu / plain for r in measured_rows if not r.plain}
     small = [replace(r, measured=measured.get(r.label.removesuffix(", colour reward"))) for r in small]
-    return small + sdxl + [r for r in sdxl_clip if "lags" in r.label and "no skip" not in r.label]
+    sd15 = projection.project("sd15", 64, 30, sigmas(30), schedule, skip, model="SD1.5 512², 30 steps")
+    xl = "SDXL 1024², 30 steps"
+    sdxl = projection.project("sdxl", 128, 30, sigmas(30), schedule, skip, model=xl)
+    clip = projection.project("sdxl", 128, 30, sigmas(30), schedule, skip, clip=True, model=xl)
+    higher = projection.project("sdxl", 128, 30, sigmas(30), schedule, HIGHER_SKIP_BELOW, model=xl)
+    cheap = ("lags, decode_scale 0.25", "lags, taesd", "floor")
+    return (small + [r for r in sd15 if r.label.startswith(("lags, colour", "floor"))] + sdxl
+            + [r for r in clip if "lags" in r.label and "no skip" not in r.label]
+            + [replace(r, label=f"{r.label}, skip_below {HIGHER_SKIP_BELOW:g}") for r in higher
+               if r.label.startswith(cheap)])
 
 
 if __name__ == "__main__":

@@ -83,7 +83,6 @@ def small_vae(seed: int = 0):
 
 def save_random_taesd(folder: Path, seed: int = 0, name: str = "taesd_decoder") -> Path:
     """A random-weights TAESD decoder file where ComfyUI looks for vae_approx models."""
-    import comfy.utils  # noqa: F401  (comfy.taesd imports it)
     import safetensors.torch
     from comfy.taesd.taesd import Decoder
 

@@ -24,6 +24,8 @@ SDXL_UNET = {
     "transformer_depth_output": [0, 0, 0, 2, 2, 2, 10, 10, 10], "use_temporal_attention": False,
     "use_temporal_resblock": False,
 }
+#: SD1.5 (the benchmark's small UNet is this with every width / 5).
+SD15_UNET = dict(SMALL_UNET, model_channels=320, context_dim=768)
 #: SD/SDXL VAE (same architecture).
 SD_VAE = dict(SMALL_VAE, ch=128)
 #: CLIP ViT-H/14 image tower, the size of PickScore's.
@@ -46,11 +48,12 @@ def _sdpa_override(func, *args, **kwargs):
 
 @functools.lru_cache(maxsize=None)
 def unet_tflops(kind: str, latent: int) -> tuple[float, float]:
-    """(forward, backward to the input) TFLOPs of one batch-2 (cond + uncond) UNet call."""
+    """(forward, backward to the input) TFLOPs of one batch-2 (cond + uncond) UNet call;
+    kind: "sdxl", "sd15" or "small" (this benchmark's UNet)."""
     import comfy.supported_models
 
     sdxl = kind == "sdxl"
-    config = dict(SDXL_UNET if sdxl else SMALL_UNET, dtype=torch.float32)
+    config = dict({"sdxl": SDXL_UNET, "sd15": SD15_UNET, "small": SMALL_UNET}[kind], dtype=torch.float32)
     with torch.device("meta"):
         model_config = (comfy.supported_models.SDXL if sdxl else comfy.supported_models.SD15)(config)
         model_config.set_inference_dtype(torch.float32, None)
@@ -149,7 +152,7 @@ def guided_steps(sigmas, schedule, skip_below: float) -> int:
 def project(kind: str, latent: int, steps: int, sigmas, schedule, skip_below: float, clip: bool = False,
             model: str = "") -> list:
     """Rows for lags (several reward paths), tweedie and dps on one architecture."""
-    vae = "sd_vae" if kind == "sdxl" else "small_vae"
+    vae = "small_vae" if kind == "small" else "sd_vae"
     fwd, bwd = unet_tflops(kind, latent)
     reward = clip_h_tflops() if clip else 0.0
     name = "CLIP-H reward" if clip else "colour reward"
