@@ -77,7 +77,8 @@ def test_dps_parts_do_not_count_the_unet_twice():
     step = rec.end_run("dps").steps[0]
     assert step.part("backward") == pytest.approx(2.5)
     assert step.part("other") == pytest.approx(0.0)
-    assert sum(step.part(p) for p in ["unet", "decode_fwd", "reward_fwd", "backward", "other"]) == pytest.approx(step.cpu)
+    parts = ["unet", "decode_fwd", "reward_fwd", "backward", "other"]
+    assert sum(step.part(p) for p in parts) == pytest.approx(step.cpu)
 
 
 def test_calls_outside_a_run_are_ignored():

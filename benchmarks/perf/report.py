@@ -211,9 +211,9 @@ def markdown(result: PerfResult, analysis: str | None = None) -> str:
     if result.quality is not None:
         q = result.quality
         parts += ["### Quality gate: the skip threshold on the 2-D benchmark",
-                  f"The 2-D benchmark (`python -m benchmarks.toy2d`, {q.config.describe()}) with LAGS α(t) run twice "
-                  "from the same noise: guidance everywhere (skip_below = 0), and skipped where α < 1e-3 "
-                  "(the default) or α < 1e-2. "
+                  f"The 2-D benchmark (`python -m benchmarks.toy2d`, {q.config.describe()}) with LAGS α(t) "
+                  "run three times from the same noise: guidance everywhere (skip_below = 0), and skipped where "
+                  "α < 1e-3 (the default) or α < 1e-2. "
                   f"q-vs-q noise floor **{q.noise_floor[0]:.4f} ± {q.noise_floor[1]:.4f}**, unguided base "
                   f"{q.base_w2:.4f}. W2 change from skipping at the default: {q.worsening():+.4f} "
                   f"({'within' if q.within_noise_floor() else '**beyond**'} the noise floor). The 1e-2 row is "

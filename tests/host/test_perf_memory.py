@@ -13,7 +13,7 @@ from benchmarks.perf.recorder import StepRecorder
 
 STEPS = 8
 #: Allowed drift of live bytes / per-step peak over the guided steps (one leaked 8x8 latent
-#: is 1 KiB; the leaky control below keeps a decoder graph, hundreds of KiB per step).
+#: is 1 KiB; the leaky control below keeps a 64x64 image and its grad_fn, ~50 KiB per step).
 TOLERANCE = 4 * 1024
 
 
