@@ -185,17 +185,22 @@ async function checkWorkflow(t, page, problems, workflow, name) {
   assert.deepEqual(problems, []);
 }
 
-/**
- * Queues the graph, checks the sampler's chart against the "lags.trace" messages and
- * each step's σ, α and guided flag against the schedule node's drawing.
- */
-async function runAndCompare(t, page, { samplerId, scheduleId, kind, name }) {
+/** Queues the graph with the trace recorder on and waits until the run has ended well. */
+async function queueAndWait(page) {
   await page.evaluate(steps.recordRun);
   await page.evaluate(steps.queueRun);
   await page.waitForFunction(steps.runEnded, null, { timeout: 600_000, polling: 500 });
   const end = await page.evaluate(steps.runEnded);
   assert.ok(end.ok, `the run failed: ${JSON.stringify(end.error)}`);
   await page.waitForTimeout(300);
+}
+
+/**
+ * Queues the graph, checks the sampler's chart against the "lags.trace" messages and
+ * each step's σ, α and guided flag against the schedule node's drawing.
+ */
+async function runAndCompare(t, page, { samplerId, scheduleId, kind, name }) {
+  await queueAndWait(page);
   const messages = (await page.evaluate(steps.runTrace)).filter((m) => String(m.node) === String(samplerId));
   await writeFile(join(OUTPUT, `${name}_trace.json`), JSON.stringify(messages, null, 1));
   assert.ok(messages.length >= STEPS, `${messages.length} lags.trace messages`);
@@ -266,12 +271,7 @@ async function checkGuidanceNode(t, page, problems, workflow) {
   const before = byId(await page.evaluate(steps.chartStates), guidanceId);
   assert.equal(before?.summary?.drawn, false, "the guidance node has an (empty) trace chart");
 
-  await page.evaluate(steps.recordRun);
-  await page.evaluate(steps.queueRun);
-  await page.waitForFunction(steps.runEnded, null, { timeout: 600_000, polling: 500 });
-  const end = await page.evaluate(steps.runEnded);
-  assert.ok(end.ok, `the run failed: ${JSON.stringify(end.error)}`);
-  await page.waitForTimeout(300);
+  await queueAndWait(page);
   const all = await page.evaluate(steps.runTrace);
   const mine = all.filter((m) => String(m.node) === String(guidanceId));
   assert.ok(mine.length >= STEPS, `${mine.length} messages from the guidance node`);
