@@ -18,5 +18,10 @@ PY="$VENV/bin/python"
 if [ -n "${COMFYUI_PATH:-}" ]; then
   grep -vE '^(torch|torchvision|torchaudio|kornia|spandrel)([<>=~ ]|$)' "$COMFYUI_PATH/requirements.txt" > "$VENV/comfy-requirements.txt"
   "$PY" -m pip install -q -r "$VENV/comfy-requirements.txt" requests
+  # Browser end-to-end tests: playwright-core drives Debian's chromium (apt-get install chromium).
+  if command -v npm >/dev/null && [ ! -d tests/e2e/node_modules/playwright-core ]; then
+    (cd tests/e2e && npm ci --no-audit --no-fund --silent) || echo "npm ci failed: browser e2e tests will be skipped"
+  fi
+  export PYTHON="$PWD/$PY"  # the e2e tests start ComfyUI with this interpreter
 fi
 exec "$PY" -m pytest "$@"
