@@ -42,6 +42,15 @@ class LagsPostCfg:
         self.settings = settings
         self.run = None
 
+    def __deepcopy__(self, memo):
+        # ModelPatcher.clone() deep-copies model_options, so any node that clones the guided
+        # model (a LoRA or CFG patch after LAGS Guidance) would copy the reward and the VAE
+        # with it, and the copy would never see the OUTER_SAMPLE wrapper (bound to this
+        # instance) start and finish its runs. Clones share the hook, as they share ComfyUI's
+        # own function-based patches.
+        memo[id(self)] = self
+        return self
+
     # -- run boundaries (an OUTER_SAMPLE wrapper calls these) -----------------------------
     def start_run(self) -> SamplingRun:
         self.run = SamplingRun()

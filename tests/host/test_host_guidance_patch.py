@@ -94,3 +94,30 @@ def test_every_scheduler_runs_guided(host):
         if not ok or [t["step"] for t in traces] != [1, 2, 3, 4]:
             failures.append((name, result.error_message[:200], [t["step"] for t in traces]))
     assert not failures
+
+
+def test_a_downstream_clone_shares_the_hook_and_its_run_boundaries(host, monkeypatch):
+    """A node that clones the guided model (here RescaleCFG) must not deep-copy the hook: the
+    copy would carry the reward and VAE and miss the OUTER_SAMPLE start/finish of each run."""
+    post_cfg = host.pack("bridge.post_cfg")
+    called, finished = [], []
+    real_call, real_finish = post_cfg.LagsPostCfg.__call__, post_cfg.LagsPostCfg.finish_run
+
+    def call(self, args):
+        called.append((self, self.run is not None))
+        return real_call(self, args)
+
+    def finish(self):
+        finished.append(self)
+        return real_finish(self)
+
+    monkeypatch.setattr(post_cfg.LagsPostCfg, "__call__", call)
+    monkeypatch.setattr(post_cfg.LagsPostCfg, "finish_run", finish)
+    prompt = prompts.sampler_prompt(guided=False, strength=STRENGTH, steps=3, capture_image=False)
+    prompt["15"] = guidance_node()
+    prompt["16"] = {"class_type": "RescaleCFG", "inputs": {"model": ["15", 0], "multiplier": 0.0}}
+    prompt["20"]["inputs"]["model"] = ["16", 0]
+    result = host.run(prompt)
+    assert result.success, result.error_message
+    assert called and all(in_run for _, in_run in called)  # every call inside a wrapper-started run
+    assert {id(hook) for hook, _ in called} == {id(hook) for hook in finished}
