@@ -13,6 +13,8 @@ import weakref
 
 import torch
 
+from ..rewards.model_placement import ensure_normal_tensors
+
 _lock = threading.Lock()
 _cache: "weakref.WeakKeyDictionary[torch.nn.Module, dict]" = weakref.WeakKeyDictionary()
 
@@ -33,23 +35,13 @@ def trainable_copy(module: torch.nn.Module, device, dtype, skip=()) -> torch.nn.
         memo = {id(getattr(module, name)): torch.nn.Identity() for name in skip if getattr(module, name, None) is not None}
         clone = copy.deepcopy(module, memo)
         clone = clone.to(device=device, dtype=dtype).eval().requires_grad_(False)
-        _ensure_normal_tensors(clone)
+        # .to() leaves a tensor already on device/dtype as it was: possibly an inference tensor.
+        ensure_normal_tensors(clone)
     with _lock:
         if module not in _cache and len(_cache) >= MAX_SOURCES:
             _cache.clear()
         _cache.setdefault(module, {})[key] = clone
     return clone
-
-
-def _ensure_normal_tensors(module: torch.nn.Module) -> None:
-    # .to() on a tensor already on device/dtype returns the same (inference) tensor.
-    for sub in module.modules():
-        for name, p in list(sub._parameters.items()):
-            if p is not None and p.is_inference():
-                sub._parameters[name] = torch.nn.Parameter(p.clone(), requires_grad=False)
-        for name, b in list(sub._buffers.items()):
-            if b is not None and b.is_inference():
-                sub._buffers[name] = b.clone()
 
 
 def cached_sources() -> int:
