@@ -4,7 +4,7 @@ from __future__ import annotations
 from comfy_api.latest import io
 
 from ..rewards import CombinedReward
-from .guidance_inputs import REWARD
+from .guidance_inputs import REWARD, REWARD_CATEGORY
 
 #: Number of reward slots on the node.
 SLOTS = 4
@@ -24,7 +24,7 @@ class LAGSRewardCombine(io.ComfyNode):
         return io.Schema(
             node_id="LAGSRewardCombine",
             display_name="LAGS Reward Combine",
-            category="sampling/lags/rewards",
+            category=REWARD_CATEGORY,
             description="Combines rewards into one: log w = sum of strength_i * log w_i (a product of weights). "
                         "Unconnected slots are ignored.",
             inputs=inputs,

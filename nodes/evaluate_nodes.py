@@ -4,10 +4,8 @@ from __future__ import annotations
 from comfy_api.latest import io, ui
 
 from ..rewards.evaluation import evaluate, format_table
-from .guidance_inputs import REWARD
+from .guidance_inputs import REWARD, REWARD_CATEGORY as CATEGORY
 from .reward_model_management import compute_device
-
-CATEGORY = "sampling/lags/rewards"
 
 
 class LAGSRewardEvaluate(io.ComfyNode):

@@ -7,6 +7,7 @@ from ..bridge import DECODERS, LagsSettings
 from ..guidance import DEFAULT_EPSILON, METHODS
 
 CATEGORY = "sampling/lags"
+REWARD_CATEGORY = CATEGORY + "/rewards"
 REWARD = io.Custom("LAGS_REWARD")
 SCHEDULE = io.Custom("LAGS_SCHEDULE")
 
@@ -42,7 +43,9 @@ def guidance_inputs() -> list:
     ]
 
 
-def settings_from(reward, vae=None, schedule=None, method="lags", epsilon=DEFAULT_EPSILON, decode_scale=1.0,
+def settings_from(reward, vae=None, schedule=None, method="lags", epsilon=None, decode_scale=1.0,
                   decoder="vae", node_id=None) -> LagsSettings:
-    return LagsSettings(reward=reward, schedule=schedule, method=method, epsilon=epsilon,
+    """epsilon None (no widget value): the engine's default."""
+    return LagsSettings(reward=reward, schedule=schedule, method=method,
+                        epsilon=DEFAULT_EPSILON if epsilon is None else epsilon,
                         decode_scale=decode_scale, decoder=decoder, vae=vae, node_id=node_id)

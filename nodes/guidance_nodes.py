@@ -25,9 +25,8 @@ class LAGSGuidance(io.ComfyNode):
     @classmethod
     def execute(cls, model, reward=None, vae=None, schedule=None, method="lags", epsilon=None, decode_scale=1.0,
                 decoder="vae") -> io.NodeOutput:
-        kwargs = {} if epsilon is None else {"epsilon": epsilon}
-        settings = settings_from(reward, vae=vae, schedule=schedule, method=method, decode_scale=decode_scale,
-                                 decoder=decoder, node_id=cls.hidden.unique_id, **kwargs)
+        settings = settings_from(reward, vae=vae, schedule=schedule, method=method, epsilon=epsilon,
+                                 decode_scale=decode_scale, decoder=decoder, node_id=cls.hidden.unique_id)
         return io.NodeOutput(patch_model(model, settings))
 
 

@@ -19,11 +19,9 @@ from ..rewards.model_placement import PRECISIONS
 from ..rewards.open_clip_backbone import AUTO_ARCH, load_open_clip
 from ..rewards.pickscore import PickScoreReward, load_pickscore
 from ..rewards.zero_shot import ZeroShotClassifier
-from .guidance_inputs import REWARD
+from .guidance_inputs import REWARD, REWARD_CATEGORY as CATEGORY
 from .reward_model_management import (ComfyPlacer, checkpoint_choices, compute_device, file_problem,
                                       pickscore_choices, resolve_file, resolve_folder, resolve_precision)
-
-CATEGORY = "sampling/lags/rewards"
 
 
 def _reward_output():

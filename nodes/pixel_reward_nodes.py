@@ -5,9 +5,7 @@ from comfy_api.latest import io
 
 from ..rewards.colour import ColourReward
 from ..rewards.frequency import MAX_FREQUENCY, MODES, FrequencyReward
-from .guidance_inputs import REWARD
-
-CATEGORY = "sampling/lags/rewards"
+from .guidance_inputs import REWARD, REWARD_CATEGORY as CATEGORY
 
 
 def _strength_input(default: float, meaning: str) -> io.Float.Input:

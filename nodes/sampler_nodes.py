@@ -49,9 +49,8 @@ class LAGSWeightedSampler(io.ComfyNode):
     def execute(cls, model, seed, steps, cfg, sampler_name, scheduler, positive, negative, latent_image,
                 denoise=1.0, reward=None, vae=None, schedule=None, method="lags", epsilon=None,
                 decode_scale=1.0, decoder="vae") -> io.NodeOutput:
-        kwargs = {} if epsilon is None else {"epsilon": epsilon}
-        settings = settings_from(reward, vae=vae, schedule=schedule, method=method, decode_scale=decode_scale,
-                                 decoder=decoder, node_id=cls.hidden.unique_id, **kwargs)
+        settings = settings_from(reward, vae=vae, schedule=schedule, method=method, epsilon=epsilon,
+                                 decode_scale=decode_scale, decoder=decoder, node_id=cls.hidden.unique_id)
         (latent,) = lags_ksampler(model, settings, seed, steps, cfg, sampler_name, scheduler, positive, negative,
                                   latent_image, denoise=denoise)
         return io.NodeOutput(latent)
