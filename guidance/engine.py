@@ -76,11 +76,12 @@ def lags_direction(denoiser, x, sigma_in, sigma, x0_bar, v, epsilon, dtype, deno
     # round-off floor sqrt(unit round-off) * ||x|| of the dtype the denoiser computes in
     # (float16: 2.2% of x), below which D(x + h u) - D(x) is mostly rounding noise.
     unit_round_off = torch.finfo(denoiser_dtype or x.dtype).eps / 2
-    floor = math.sqrt(unit_round_off) * _per_item_norm(x.to(dtype))
+    x_c = x.to(dtype)
+    floor = math.sqrt(unit_round_off) * _per_item_norm(x_c)
     h = torch.maximum(epsilon * sigma * math.sqrt(v[0].numel()), floor)
     safe_norm = torch.where(v_norm > 0, v_norm, torch.ones_like(v_norm))
     step = v * _expand(h / safe_norm, v)
-    probe = denoiser((x.to(dtype) + step).to(x.dtype), sigma_in)
+    probe = denoiser((x_c + step).to(x.dtype), sigma_in)
     safe_h = torch.where(h > 0, h, torch.ones_like(h))
     jv = (probe.to(dtype) - x0_bar.to(dtype)) * _expand(safe_norm / safe_h, v)
     return torch.where(_expand((v_norm > 0) & (h > 0), v), jv, torch.zeros_like(jv))
