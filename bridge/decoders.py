@@ -1,8 +1,10 @@
-"""Differentiable x0 -> IMAGE decoders for pixel rewards.
+"""Differentiable x0 -> pixels decoders for pixel rewards, as reward_path.RewardPath uses them.
 
-x0 is the model-space latent (what the sampler's denoiser returns). The output is a
-ComfyUI IMAGE-layout tensor [B, H, W, C], float32, roughly in 0..1 and NOT clamped (a
-clamp would zero the gradient of saturated pixels; rewards clamp softly if they need to).
+x0 is the model-space latent (what the sampler's denoiser returns). decode(z) gives
+[B, 3, H, W] float32, roughly in 0..1 and NOT clamped (a clamp would zero the gradient of
+saturated pixels; rewards clamp softly if they need to). Each decoder states `factor`
+(pixels per latent pixel) and `bytes_per_pixel`, the activation memory autograd keeps per
+decoded pixel, from which the reward path plans tiles.
 """
 from __future__ import annotations
 
@@ -10,7 +12,6 @@ import logging
 import os
 
 import torch
-import torch.nn.functional as F
 
 from .errors import LagsInputError
 from .trainable import trainable_copy
@@ -24,18 +25,24 @@ def reward_decode_dtype(vae_dtype: torch.dtype) -> torch.dtype:
     return torch.float32 if vae_dtype == torch.float16 else vae_dtype
 
 
-def downscale_latent(x0: torch.Tensor, scale: float) -> torch.Tensor:
-    """Differentiable area downsampling of a [B,C,H,W] latent (decode_scale < 1)."""
-    if scale >= 1.0:
-        return x0
-    h, w = x0.shape[-2:]
-    size = (max(1, round(h * scale)), max(1, round(w * scale)))
-    return F.interpolate(x0, size=size, mode="area")
+#: Autograd memory of SD/SDXL/SD3/Flux's VAE decoder (top-level width 128) per decoded pixel in
+#: float32, decode + colour reward + backward, measured with ComfyUI's exact SDXL VAE
+#: architecture on CPU (`python -m benchmarks.memory`, docs/memory.md).
+VAE_BYTES_PER_PIXEL_FP32 = 23_821.0
+VAE_REFERENCE_WIDTH = 128
+
+#: The same for ComfyUI's TAESD decoder (width 64), same command.
+TAESD_BYTES_PER_PIXEL_FP32 = 2_700.0
 
 
-def to_image(decoded: torch.Tensor) -> torch.Tensor:
-    """[-1, 1] decoder output [B,C,H,W] -> IMAGE layout [B,H,W,C] in ~[0, 1], float32."""
-    return ((decoded.float() + 1.0) * 0.5).movedim(1, -1)
+def to_unit_range(decoded: torch.Tensor) -> torch.Tensor:
+    """[-1, 1] decoder output -> ~[0, 1], float32."""
+    return (decoded.float() + 1.0) * 0.5
+
+
+def _top_level_width(decoder: torch.nn.Module) -> int:
+    conv_out = getattr(decoder, "conv_out", None)
+    return getattr(conv_out, "in_channels", VAE_REFERENCE_WIDTH)
 
 
 class VaeRewardDecoder:
@@ -50,13 +57,17 @@ class VaeRewardDecoder:
             raise LagsInputError("vae: LAGS pixel rewards support image VAEs (2-D latents) only.")
         self.vae = vae
         self.base_model = base_model
+        self.dtype = reward_decode_dtype(getattr(vae, "vae_dtype", torch.float32))
+        ratio = getattr(vae, "downscale_ratio", 8)
+        self.factor = ratio if isinstance(ratio, int) else 8
+        width = _top_level_width(getattr(vae.first_stage_model, "decoder", None))
+        self.bytes_per_pixel = (VAE_BYTES_PER_PIXEL_FP32 * width / VAE_REFERENCE_WIDTH
+                                * torch.finfo(self.dtype).bits / 32)
 
-    def __call__(self, x0: torch.Tensor, device) -> torch.Tensor:
-        vae = self.vae
-        dtype = reward_decode_dtype(getattr(vae, "vae_dtype", torch.float32))
-        module = trainable_copy(vae.first_stage_model, device, dtype, skip=_ENCODER_PARTS)
+    def decode(self, x0: torch.Tensor) -> torch.Tensor:
+        module = trainable_copy(self.vae.first_stage_model, x0.device, self.dtype, skip=_ENCODER_PARTS)
         z = self.base_model.process_latent_out(x0)
-        return to_image(module.decode(z.to(dtype)))
+        return to_unit_range(module.decode(z.to(self.dtype)))
 
 
 class TaesdRewardDecoder:
@@ -65,15 +76,17 @@ class TaesdRewardDecoder:
     latents directly, like ComfyUI's TAESD previews."""
 
     kind = "taesd"
+    factor = 8
+    bytes_per_pixel = TAESD_BYTES_PER_PIXEL_FP32
 
     def __init__(self, base_model):
         self.base_model = base_model
         self.latent_format = base_model.latent_format
         self.path = find_taesd_decoder(self.latent_format)
 
-    def __call__(self, x0: torch.Tensor, device) -> torch.Tensor:
-        module = trainable_copy(_load_taesd(self.path, self.latent_format.latent_channels), device, torch.float32)
-        return to_image(module.decode(x0.float()))
+    def decode(self, x0: torch.Tensor) -> torch.Tensor:
+        module = trainable_copy(_load_taesd(self.path, self.latent_format.latent_channels), x0.device, torch.float32)
+        return to_unit_range(module.decode(x0.float()))
 
 
 def find_taesd_decoder(latent_format) -> str:

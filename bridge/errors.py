@@ -19,14 +19,24 @@ def is_out_of_memory(exc: BaseException) -> bool:
     return isinstance(exc, RuntimeError) and "out of memory" in str(exc).lower()
 
 
+def free_cached_memory() -> None:
+    """Give the allocator's cached blocks back before a retry (no-op without ComfyUI)."""
+    try:
+        import comfy.model_management
+
+        comfy.model_management.soft_empty_cache()
+    except Exception:
+        pass
+
+
 def reward_path_oom_message(settings, exc: BaseException) -> str:
     if settings.reward_space == "latent":
         hint = "Try a smaller batch size."
     elif settings.decoder == "taesd":
-        hint = "Try decode_scale < 1 (e.g. 0.5) or a smaller batch size."
+        hint = "Free memory (a smaller batch or image, or fewer models loaded) and run again."
     else:
-        hint = ("Try decode_scale < 1 (e.g. 0.5: decodes x0 at half resolution) or decoder = taesd "
-                "(needs taesd/taesdxl decoder weights in models/vae_approx).")
-    return (f"LAGS ran out of memory while computing the reward gradient "
-            f"(decode x0 -> reward -> backward, decoder={settings.decoder}, "
-            f"decode_scale={settings.decode_scale:g}). {hint} Original error: {exc}")
+        hint = ("Try decoder = taesd (needs the taesd/taesdxl/... decoder in models/vae_approx), a smaller "
+                "batch or image, or fewer models loaded.")
+    return (f"LAGS ran out of memory while computing the reward gradient even on its cheapest path "
+            f"(decode x0 in the smallest tiles at the lowest scale the reward allows -> reward -> backward; "
+            f"decoder={settings.decoder}, decode_scale={settings.decode_scale}). {hint} Original error: {exc}")

@@ -7,9 +7,10 @@ import torch
 
 from ..guidance import guided_denoise
 from ..schedulers import StepFractionGate
-from .errors import LagsOutOfMemoryError, is_out_of_memory, reward_path_oom_message
+from .errors import LagsOutOfMemoryError, free_cached_memory, is_out_of_memory, reward_path_oom_message
 from .probe import make_differentiable, make_probe, normal_tensor_copies
-from .reward_path import RewardPath
+from ..reward_path import latent_pixels
+from .reward_path import make_reward_path
 from .trace import send_trace, step_position, trace_payload
 
 
@@ -30,6 +31,7 @@ class SamplingRun:
         self.guarded = 0
         self.calls = 0
         self.warned_unbound = False
+        self.warned_oom = False
         self.dps_weights = None  # DPS only: autograd-usable copies of the UNet weights
 
 
@@ -80,28 +82,44 @@ class LagsPostCfg:
         sample_sigmas = args["model_options"].get("transformer_options", {}).get("sample_sigmas")
         schedule = self._schedule(run, sample_sigmas)
         if run.reward_path is None:
-            run.reward_path = RewardPath(self.settings, base_model)
-        run.reward_path.prepare(x.device)
+            run.reward_path = make_reward_path(self.settings, base_model, x.device)
+            self.settings.reward.prepare(x.device, torch.float32)
 
         denoiser = make_probe(args, self)
         if self.settings.method == "dps":
             if run.dps_weights is None:
                 run.dps_weights = normal_tensor_copies(base_model)
             denoiser = make_differentiable(denoiser, base_model, run.dps_weights)
-        try:
-            result = guided_denoise(denoiser, run.reward_path, x, sigma, schedule, method=self.settings.method,
-                                    epsilon=self.settings.epsilon, denoised=denoised,
-                                    denoiser_dtype=unet_compute_dtype(base_model))
-        except Exception as exc:
-            if is_out_of_memory(exc) and not isinstance(exc, LagsOutOfMemoryError):
-                raise LagsOutOfMemoryError(reward_path_oom_message(self.settings, exc)) from exc
-            raise
+        result = self._guided(run, denoiser, x, sigma, schedule, denoised, base_model)
 
         diagnostics = result.diagnostics
         run.guarded += diagnostics.num_guarded
         step, steps = step_position(float(diagnostics.sigma.max()), sample_sigmas)
-        send_trace(trace_payload(self.settings.node_id, step or run.calls, steps, diagnostics))
+        payload = trace_payload(self.settings.node_id, step or run.calls, steps, diagnostics)
+        if payload["log_w"] is not None:  # the reward's own units, comparable across resolutions
+            payload["log_w"] /= latent_pixels(x)
+        send_trace(payload)
         return result.denoised
+
+    def _guided(self, run, denoiser, x, sigma, schedule, denoised, base_model):
+        """guided_denoise; out of memory on the way steps the reward path down to a cheaper
+        plan and retries the step (warning once), until nothing cheaper is left."""
+        while True:
+            try:
+                return guided_denoise(denoiser, run.reward_path, x, sigma, schedule, method=self.settings.method,
+                                      epsilon=self.settings.epsilon, denoised=denoised,
+                                      denoiser_dtype=unet_compute_dtype(base_model))
+            except Exception as exc:
+                if not is_out_of_memory(exc) or isinstance(exc, LagsOutOfMemoryError):
+                    raise
+                cheaper = run.reward_path.cheaper(x.shape[-2:])
+                if cheaper is None:
+                    raise LagsOutOfMemoryError(reward_path_oom_message(self.settings, exc)) from exc
+                free_cached_memory()
+                if not run.warned_oom:
+                    run.warned_oom = True
+                    logging.warning("LAGS: out of memory on the reward path (%s); retrying this step with %s. "
+                                    "Later steps keep the cheaper setting.", self.settings.reward_name, cheaper)
 
     def _schedule(self, run: SamplingRun, sample_sigmas):
         """The schedule bound to this run's sigmas (StepFractionGate needs them)."""

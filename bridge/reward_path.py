@@ -1,30 +1,30 @@
-"""log w(x0) for the engine: the reward applied to x0 (latent rewards) or to its decode
-(pixel rewards). The engine differentiates this function, nothing else."""
+"""The reward path for one sampling run: the host-free reward_path.RewardPath with the
+ComfyUI decoder (the connected VAE or TAESD) and a memory budget from what ComfyUI reports
+free on the sampling device."""
 from __future__ import annotations
 
 import torch
 
-from .decoders import downscale_latent, make_decoder
+from ..reward_path import RewardPath
+from ..reward_path.path import DEFAULT_BUDGET
+from .decoders import make_decoder
+
+#: Share of the device's free memory the reward path may plan for (the rest is the UNet's).
+FREE_MEMORY_SHARE = 0.5
 
 
-class RewardPath:
-    def __init__(self, settings, base_model):
-        self.reward = settings.reward
-        self.decode_scale = settings.decode_scale
-        self.decoder = make_decoder(settings, base_model)
-        self._prepared_for = None
+def memory_budget(device) -> float:
+    """Decoder activation budget: DEFAULT_BUDGET (the reward path then stays within 3 GiB at
+    SDXL 1024^2), less where the device has less free."""
+    try:
+        import comfy.model_management
 
-    def prepare(self, device) -> None:
-        """Let the reward move its own weights (once per device)."""
-        if self._prepared_for != device:
-            self.reward.prepare(device, torch.float32)
-            self._prepared_for = device
+        free = comfy.model_management.get_free_memory(torch.device(device))
+    except Exception:  # no host or an unknown device: the default alone
+        return DEFAULT_BUDGET
+    return max(min(DEFAULT_BUDGET, FREE_MEMORY_SHARE * float(free)), 0.0)
 
-    def image(self, x0: torch.Tensor) -> torch.Tensor:
-        """The decoded IMAGE [B,H,W,C] a pixel reward sees (differentiable in x0)."""
-        return self.decoder(downscale_latent(x0, self.decode_scale), x0.device)
 
-    def __call__(self, x0: torch.Tensor) -> torch.Tensor:
-        if self.decoder is None:
-            return self.reward.log_w(x0)
-        return self.reward.log_w(self.image(x0))
+def make_reward_path(settings, base_model, device) -> RewardPath:
+    return RewardPath(settings.reward, make_decoder(settings, base_model), settings.decode_scale,
+                      budget=memory_budget(device))

@@ -6,14 +6,32 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..guidance import DEFAULT_EPSILON, METHODS
+from ..reward_path.path import AUTO as AUTO_DECODE_SCALE, at_scale
 from ..schedulers import PaperAlpha
 from .errors import LagsInputError
 
 #: Differentiable decoders for pixel rewards: the connected VAE, or TAESD from models/vae_approx.
 DECODERS = ("vae", "taesd")
 
+#: decode_scale values offered by the nodes; "auto" lets each reward pick the cheapest
+#: faithful scale (reward_path.path.faithful_scale).
+DECODE_SCALES = (AUTO_DECODE_SCALE, "1.0", "0.5", "0.25")
+
 #: The paper's schedule, used when no schedule is connected.
 DEFAULT_SCHEDULE_C = 10.0
+
+
+def _decode_scale(value):
+    """'auto', or a number in (0, 1] (the combo gives strings)."""
+    if value == AUTO_DECODE_SCALE:
+        return value
+    try:
+        scale = float(value)
+    except (TypeError, ValueError):
+        scale = float("nan")
+    if not math.isfinite(scale) or not 0 < scale <= 1:
+        raise LagsInputError(f"decode_scale must be 'auto' or a number in (0, 1]; got {value!r}.")
+    return scale
 
 
 def default_schedule():
@@ -26,7 +44,7 @@ class LagsSettings:
     schedule: Any = None
     method: str = "lags"
     epsilon: float = DEFAULT_EPSILON
-    decode_scale: float = 1.0
+    decode_scale: Any = AUTO_DECODE_SCALE
     decoder: str = "vae"
     vae: Any = None
     node_id: str | None = None
@@ -44,10 +62,12 @@ class LagsSettings:
         if not math.isfinite(eps) or eps <= 0:
             raise LagsInputError(f"epsilon must be a number > 0 (the finite-difference step, in units of sigma); got {self.epsilon!r}.")
         self.epsilon = eps
-        scale = float(self.decode_scale)
-        if not math.isfinite(scale) or not 0 < scale <= 1:
-            raise LagsInputError(f"decode_scale must be in (0, 1]; got {self.decode_scale!r}.")
-        self.decode_scale = scale
+        self.decode_scale = _decode_scale(self.decode_scale)
+        if self.reward_space == "pixel" and self.decode_scale != AUTO_DECODE_SCALE:
+            try:  # a frequency band above what this scale can show fails here, before sampling
+                at_scale(self.reward, self.decode_scale)
+            except ValueError as exc:
+                raise LagsInputError(f"decode_scale: {exc}") from exc
         if self.decoder not in DECODERS:
             raise LagsInputError(f"decoder must be one of {', '.join(DECODERS)}; got {self.decoder!r}.")
         if self.reward_space == "pixel" and self.decoder == "vae" and self.vae is None:

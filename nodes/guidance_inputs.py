@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from comfy_api.latest import io
 
-from ..bridge import DECODERS, LagsSettings
+from ..bridge import DECODE_SCALES, DECODERS, LagsSettings
 from ..guidance import DEFAULT_EPSILON, METHODS
 
 CATEGORY = "sampling/lags"
@@ -13,7 +13,6 @@ SCHEDULE = io.Custom("LAGS_SCHEDULE")
 
 #: Smallest epsilon the widget accepts (the engine needs epsilon > 0).
 EPSILON_MIN = 1e-4
-DECODE_SCALE_MIN = 0.05
 
 
 def guidance_inputs() -> list:
@@ -34,16 +33,19 @@ def guidance_inputs() -> list:
         io.Float.Input("epsilon", default=DEFAULT_EPSILON, min=EPSILON_MIN, max=10.0, step=0.01,
                        tooltip="Finite-difference step of the lags probe, relative to the noise level sigma. "
                                "Must be > 0; the default suits SD/SDXL latents."),
-        io.Float.Input("decode_scale", default=1.0, min=DECODE_SCALE_MIN, max=1.0, step=0.05,
-                       tooltip="Decode x0 for pixel rewards at this fraction of the latent resolution "
-                               "(0.5 = a quarter of the pixels). Lower saves memory and time."),
+        io.Combo.Input("decode_scale", options=list(DECODE_SCALES), default=DECODE_SCALES[0],
+                       tooltip="How large the reward looks at the picture while guiding. auto: as small as "
+                               "the reward still judges correctly (colour 1/4, palette 1/2, CLIP rewards "
+                               "224 px, fine-detail bands full size), in tiles when memory is short. "
+                               "1.0 / 0.5 / 0.25: force a fraction of the full size (0.5 = a quarter of "
+                               "the pixels)."),
         io.Combo.Input("decoder", options=list(DECODERS), default="vae",
                        tooltip="vae: the connected VAE (exact, heavy). taesd: the tiny TAESD decoder from "
                                "models/vae_approx (fast, approximate; no VAE input needed)."),
     ]
 
 
-def settings_from(reward, vae=None, schedule=None, method="lags", epsilon=None, decode_scale=1.0,
+def settings_from(reward, vae=None, schedule=None, method="lags", epsilon=None, decode_scale=DECODE_SCALES[0],
                   decoder="vae", node_id=None) -> LagsSettings:
     """epsilon None (no widget value): the engine's default."""
     return LagsSettings(reward=reward, schedule=schedule, method=method,

@@ -23,7 +23,7 @@ class LAGSGuidance(io.ComfyNode):
         )
 
     @classmethod
-    def execute(cls, model, reward=None, vae=None, schedule=None, method="lags", epsilon=None, decode_scale=1.0,
+    def execute(cls, model, reward=None, vae=None, schedule=None, method="lags", epsilon=None, decode_scale="auto",
                 decoder="vae") -> io.NodeOutput:
         settings = settings_from(reward, vae=vae, schedule=schedule, method=method, epsilon=epsilon,
                                  decode_scale=decode_scale, decoder=decoder, node_id=cls.hidden.unique_id)

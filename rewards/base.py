@@ -31,6 +31,16 @@ class Reward:
     def describe(self) -> str:
         return self.name
 
+    def faithful_decode_scale(self, image_hw) -> float:
+        """Smallest decode scale (fraction of the full image size) at which this reward still
+        measures what it measures at full size; unknown rewards need full size."""
+        return 1.0
+
+    def at_decode_scale(self, scale: float) -> "Reward":
+        """This reward as computed on an image decoded at `scale` of the full size (rewards
+        defined in full-size pixel units rescale them); ValueError if it cannot be measured."""
+        return self
+
 
 class CombinedReward(Reward):
     """log w = sum_i lambda_i log w_i over rewards living in the same space."""
@@ -54,6 +64,12 @@ class CombinedReward(Reward):
         for r, _ in self.terms:
             r.prepare(device, dtype)
         return self
+
+    def faithful_decode_scale(self, image_hw):
+        return max(r.faithful_decode_scale(image_hw) for r, _ in self.terms)
+
+    def at_decode_scale(self, scale):
+        return CombinedReward([(r.at_decode_scale(scale), lam) for r, lam in self.terms])
 
     def describe(self):
         return " + ".join(f"{lam:g}*{r.describe()}" for r, lam in self.terms)

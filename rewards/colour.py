@@ -21,6 +21,7 @@ import torch
 
 from .base import PIXEL, Reward
 from .colour_space import as_rgb, parse_palette, smooth_distance, srgb_to_lab
+from .decode_scale import MEAN_STATISTIC_SCALE, PER_PIXEL_STATISTIC_SCALE
 from .image_input import check_strength, image_rgb
 
 #: Temperature of the palette softmin, in Delta-E/100 units: colours within about
@@ -77,6 +78,9 @@ class ColourReward(Reward):
 
     def log_w(self, x: torch.Tensor) -> torch.Tensor:
         return -self.strength * self.distance(x)
+
+    def faithful_decode_scale(self, image_hw) -> float:
+        return MEAN_STATISTIC_SCALE if self.mode == "mean" else PER_PIXEL_STATISTIC_SCALE
 
     def describe(self) -> str:
         hexes = ",".join("#%02x%02x%02x" % tuple(round(c * 255) for c in rgb) for rgb in self.colours_rgb)

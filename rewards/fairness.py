@@ -20,6 +20,7 @@ import math
 import torch
 
 from .base import PIXEL, Reward
+from .decode_scale import model_input_scale
 from .image_input import check_strength, image_rgb
 
 BALANCE = "balance"
@@ -127,6 +128,10 @@ class ClassifierFairnessReward(Reward):
         else:
             value = fairness_log_weight(log_probs, self.target, self.base)
         return (self.strength * value).to(device=x.device, dtype=torch.float32)
+
+    def faithful_decode_scale(self, image_hw) -> float:
+        size = getattr(getattr(getattr(self.classifier, "backbone", None), "preprocess", None), "size", None)
+        return 1.0 if size is None else model_input_scale(size, image_hw)
 
     def prepare(self, device, dtype=None):
         self.classifier.prepare(device)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import torch
 
 from .base import PIXEL, Reward
+from .decode_scale import model_input_scale
 from .image_input import check_strength, image_rgb
 
 
@@ -27,6 +28,9 @@ class ScoredReward(Reward):
     def log_w(self, x: torch.Tensor) -> torch.Tensor:
         images = image_rgb(x, self.score_name)
         return (self.strength * self.score(images)).to(device=x.device, dtype=torch.float32)
+
+    def faithful_decode_scale(self, image_hw) -> float:
+        return model_input_scale(self.backbone.preprocess.size, image_hw)
 
     def prepare(self, device, dtype=None):
         # The model keeps its own precision (fp16 on GPU); pixels are cast on the way in.

@@ -1,0 +1,37 @@
+"""How to decode for the reward within a memory budget: whole, in item chunks, or in tiles."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+#: Latent pixels two neighbouring tiles share (ComfyUI's tiled VAE decode overlaps 16 in all,
+#: i.e. 8 on each side of a seam).
+TILE_OVERLAP = 8
+
+#: Smallest tile side worth decoding (latent pixels); below it the overlap dominates.
+MIN_TILE = 3 * TILE_OVERLAP
+
+
+@dataclass(frozen=True)
+class DecodePlan:
+    chunk: int  # items decoded together
+    tile: int | None  # tile side in latent pixels; None = whole latent
+    overlap: int = TILE_OVERLAP
+
+    def describe(self) -> str:
+        tiles = f"{self.tile}x{self.tile} latent tiles" if self.tile else "whole"
+        return f"{tiles}, {self.chunk} item(s) at a time"
+
+
+def plan_decode(batch: int, latent_hw, factor: int, bytes_per_pixel: float, budget: float) -> DecodePlan:
+    """The cheapest-in-time plan whose decode activations (bytes_per_pixel per decoded pixel,
+    autograd included) fit in `budget` bytes: everything at once, else whole items in
+    chunks, else square tiles (never smaller than MIN_TILE, even if that exceeds the budget)."""
+    height, width = latent_hw
+    per_item = height * width * factor * factor * bytes_per_pixel
+    if per_item * batch <= budget:
+        return DecodePlan(batch, None)
+    if per_item <= budget:
+        return DecodePlan(max(1, int(budget // per_item)), None)
+    side = int(math.sqrt(budget / (bytes_per_pixel * factor * factor)))
+    return DecodePlan(1, max(side, MIN_TILE))

@@ -1,0 +1,104 @@
+"""reward_path.RewardPath: guidance units, auto decode scale, band mapping, OOM step-down."""
+import pytest
+import torch
+
+from reward_path import RewardPath, latent_pixels
+from rewards import ColourReward, CombinedReward, FrequencyReward
+
+
+class UpsampleDecoder:
+    """A smooth, local stand-in decoder: channel mix to RGB, then 8x bilinear upsampling."""
+
+    factor = 8
+    bytes_per_pixel = 100.0
+
+    def __init__(self):
+        self.mix = torch.tensor([[0.6, 0.2, 0.1], [0.1, 0.5, 0.2], [0.2, 0.1, 0.6], [0.1, 0.1, 0.1]])
+        self.decoded = []
+
+    def decode(self, z):
+        self.decoded.append(tuple(z.shape[-2:]))
+        rgb = torch.einsum("bchw,cd->bdhw", z, self.mix.to(z.dtype))
+        up = torch.nn.functional.interpolate(rgb, scale_factor=self.factor, mode="bilinear", align_corners=False)
+        return torch.sigmoid(up)
+
+
+def _smooth_latent(h, w, seed=0):
+    coarse = torch.randn(1, 4, 4, 4, generator=torch.Generator().manual_seed(seed))
+    return torch.nn.functional.interpolate(coarse, size=(h, w), mode="bicubic", align_corners=True)
+
+
+def _grad_rms(path, x0):
+    x0 = x0.clone().requires_grad_(True)
+    (grad,) = torch.autograd.grad(path(x0).sum(), x0)
+    return grad.square().mean().sqrt().item()
+
+
+def test_guidance_units_make_the_latent_gradient_independent_of_resolution():
+    reward = ColourReward(colour="#e03c28", strength=3.0)
+    rms = {size: _grad_rms(RewardPath(reward, UpsampleDecoder(), 1.0), _smooth_latent(*size))
+           for size in [(32, 32), (64, 64), (48, 80)]}
+    assert max(rms.values()) / min(rms.values()) < 1.2, rms
+    # Without the unit the 64x64 gradient is 4x smaller than the 32x32 one (why the unit exists).
+    natural = {size: rms[size] / latent_pixels(_smooth_latent(*size)) for size in [(32, 32), (64, 64)]}
+    assert natural[(32, 32)] / natural[(64, 64)] == pytest.approx(4.0, rel=0.2)
+
+
+def test_values_are_natural_log_w_times_latent_pixels():
+    reward = ColourReward(colour="#2050e0", strength=2.0)
+    x0 = _smooth_latent(16, 24)
+    path = RewardPath(reward, UpsampleDecoder(), 1.0)
+    expected = reward.log_w(path.image(x0)) * 16 * 24
+    assert torch.allclose(path(x0), expected)
+    assert torch.allclose(path.natural_log_w(x0), reward.log_w(path.image(x0)))
+
+
+@pytest.mark.parametrize("reward, scale", [
+    (ColourReward(strength=1.0), 0.25),
+    (ColourReward(palette="#ff0000, #0000ff", strength=1.0), 0.5),
+    (FrequencyReward(0.25, 0.5, "suppress", 1.0), 1.0),
+    (FrequencyReward(0.02, 0.1, "favour", 1.0), 0.2),
+    (CombinedReward([(ColourReward(strength=1.0), 1.0), (FrequencyReward(0.02, 0.2, "favour", 1.0), 1.0)]), 0.4),
+])
+def test_auto_decodes_at_the_scale_the_reward_declares(reward, scale):
+    decoder = UpsampleDecoder()
+    path = RewardPath(reward, decoder, "auto")
+    assert path.scale_for((64, 64)) == pytest.approx(scale)
+    path(_smooth_latent(64, 64))
+    assert decoder.decoded[-1] == (round(64 * scale), round(64 * scale))
+
+
+def test_frequency_band_is_mapped_to_the_decoded_pixels():
+    reward = FrequencyReward(0.02, 0.1, "favour", 1.0)
+    mapped = RewardPath(reward, UpsampleDecoder(), 0.5).reward_at(0.5)
+    assert (mapped.f_lo, mapped.f_hi) == pytest.approx((0.04, 0.2))
+    with pytest.raises(ValueError, match=r"band 0.25-0.5 .* scale 0.5"):
+        RewardPath(FrequencyReward(0.25, 0.5, "suppress", 1.0), UpsampleDecoder(), 0.5).check((64, 64))
+
+
+def test_latent_rewards_are_scaled_too():
+    class LatentMean:
+        space = "latent"
+
+        def log_w(self, x):
+            return x.mean(dim=(1, 2, 3))
+
+    x0 = _smooth_latent(8, 8)
+    assert torch.allclose(RewardPath(LatentMean(), None)(x0), x0.mean(dim=(1, 2, 3)) * 64)
+
+
+def test_out_of_memory_steps_down_budget_then_scale_then_gives_up():
+    decoder = UpsampleDecoder()
+    path = RewardPath(ColourReward(strength=1.0), decoder, 1.0, budget=64 * 64 * 64 * decoder.bytes_per_pixel)
+    steps = []
+    while (step := path.cheaper((64, 64))) is not None:
+        steps.append(step)
+        assert len(steps) < 20
+    assert any("budget" in s for s in steps) and any("decode scale" in s for s in steps)
+    assert path.scale_for((64, 64)) < 1.0
+    # A full-size band cannot go below full scale: only the budget steps down.
+    freq = RewardPath(FrequencyReward(0.25, 0.5, "suppress", 1.0), decoder, "auto", budget=1e9)
+    freq_steps = []
+    while (step := freq.cheaper((64, 64))) is not None:
+        freq_steps.append(step)
+    assert freq_steps and all("budget" in s for s in freq_steps) and freq.scale_for((64, 64)) == 1.0
