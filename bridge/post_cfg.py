@@ -103,12 +103,14 @@ class LagsPostCfg:
 
     def _guided(self, run, denoiser, x, sigma, schedule, denoised, base_model):
         """guided_denoise; out of memory on the way steps the reward path down to a cheaper
-        plan and retries the step (warning once), until nothing cheaper is left."""
+        plan and retries the step, until it fits (warning once, naming what worked) or nothing
+        cheaper is left."""
+        cheaper = None
         while True:
             try:
-                return guided_denoise(denoiser, run.reward_path, x, sigma, schedule, method=self.settings.method,
-                                      epsilon=self.settings.epsilon, denoised=denoised,
-                                      denoiser_dtype=unet_compute_dtype(base_model))
+                result = guided_denoise(denoiser, run.reward_path, x, sigma, schedule, method=self.settings.method,
+                                        epsilon=self.settings.epsilon, denoised=denoised,
+                                        denoiser_dtype=unet_compute_dtype(base_model))
             except Exception as exc:
                 if not is_out_of_memory(exc) or isinstance(exc, LagsOutOfMemoryError):
                     raise
@@ -116,10 +118,12 @@ class LagsPostCfg:
                 if cheaper is None:
                     raise LagsOutOfMemoryError(reward_path_oom_message(self.settings, exc)) from exc
                 free_cached_memory()
-                if not run.warned_oom:
-                    run.warned_oom = True
-                    logging.warning("LAGS: out of memory on the reward path (%s); retrying this step with %s. "
-                                    "Later steps keep the cheaper setting.", self.settings.reward_name, cheaper)
+                continue
+            if cheaper is not None and not run.warned_oom:
+                run.warned_oom = True
+                logging.warning("LAGS: out of memory on the reward path (%s); this step and the later ones run "
+                                "with %s.", self.settings.reward_name, cheaper)
+            return result
 
     def _schedule(self, run: SamplingRun, sample_sigmas):
         """The schedule bound to this run's sigmas (StepFractionGate needs them)."""

@@ -20,6 +20,7 @@ from ..rewards.open_clip_backbone import AUTO_ARCH, load_open_clip
 from ..rewards.pickscore import PickScoreReward, load_pickscore
 from ..rewards.zero_shot import ZeroShotClassifier
 from .guidance_inputs import REWARD, REWARD_CATEGORY as CATEGORY
+from .strength_input import LEARNED_STRENGTH, strength_error, strength_input
 from .reward_model_management import (ComfyPlacer, checkpoint_choices, compute_device, file_problem,
                                       pickscore_choices, resolve_file, resolve_folder, resolve_precision)
 
@@ -27,11 +28,6 @@ from .reward_model_management import (ComfyPlacer, checkpoint_choices, compute_d
 def _reward_output():
     return REWARD.Output(display_name="reward",
                               tooltip="Connect to LAGS Weighted Sampler, LAGS Guidance, Reward Combine or Reward Evaluate.")
-
-
-def _strength(default: float, meaning: str) -> io.Float.Input:
-    return io.Float.Input("strength", default=default, min=0.0, max=10000.0, step=0.1,
-                          tooltip=f"Lambda: log w = strength * {meaning}. Larger pulls harder; 0 switches it off.")
 
 
 def _precision() -> io.Combo.Input:
@@ -80,15 +76,15 @@ class LAGSPickScoreReward(io.ComfyNode):
                                        "model.safetensors, tokenizer and preprocessor files)."),
                 _prompt("The prompt the images should match: usually your positive prompt (connect a String node "
                         "to share it with CLIP Text Encode)."),
-                _strength(1.0, "PickScore (one PickScore point is a clear preference)"),
+                strength_input(LEARNED_STRENGTH, "PickScore (one PickScore point is a clear preference)"),
                 _precision(),
             ],
             outputs=[_reward_output()],
         )
 
     @classmethod
-    def validate_inputs(cls, model: str):
-        return file_problem(model, "pickscore", want_dir=True) or True
+    def validate_inputs(cls, model: str, strength: float):
+        return file_problem(model, "pickscore", want_dir=True) or strength_error(strength) or True
 
     @classmethod
     def execute(cls, model: str, prompt: str, strength: float, precision: str) -> io.NodeOutput:
@@ -115,15 +111,15 @@ class LAGSHPSReward(io.ComfyNode):
                                           "conversion) from models/rewards."),
                 _architecture(HPS_ARCH, "open_clip architecture of the checkpoint: ViT-H-14 for HPS v2 and v2.1."),
                 _prompt("The prompt the images should match: usually your positive prompt."),
-                _strength(1.0, "HPS (x100 units; one point is a clear preference)"),
+                strength_input(LEARNED_STRENGTH, "HPS (x100 units; one point is a clear preference)"),
                 _precision(),
             ],
             outputs=[_reward_output()],
         )
 
     @classmethod
-    def validate_inputs(cls, checkpoint: str):
-        return file_problem(checkpoint, "hps") or True
+    def validate_inputs(cls, checkpoint: str, strength: float):
+        return file_problem(checkpoint, "hps") or strength_error(strength) or True
 
     @classmethod
     def execute(cls, checkpoint: str, architecture: str, prompt: str, strength: float,
@@ -151,15 +147,16 @@ class LAGSAestheticReward(io.ComfyNode):
                 _architecture(AESTHETIC_ARCH, "open_clip architecture of the CLIP file: ViT-L-14-quickgelu for "
                                               "the OpenAI weights (QuickGELU activations)."),
                 _checkpoint("head", "The aesthetic MLP head (sac+logos+ava1-l14-linearMSE.pth or .safetensors)."),
-                _strength(1.0, "aesthetic rating (1-10)"),
+                strength_input(LEARNED_STRENGTH, "aesthetic rating (1-10)"),
                 _precision(),
             ],
             outputs=[_reward_output()],
         )
 
     @classmethod
-    def validate_inputs(cls, clip_checkpoint: str, head: str):
-        return file_problem(clip_checkpoint, "open_clip") or file_problem(head, "aesthetic_head") or True
+    def validate_inputs(cls, clip_checkpoint: str, head: str, strength: float):
+        return (file_problem(clip_checkpoint, "open_clip") or file_problem(head, "aesthetic_head")
+                or strength_error(strength) or True)
 
     @classmethod
     def execute(cls, clip_checkpoint: str, architecture: str, head: str, strength: float,
@@ -201,7 +198,7 @@ class LAGSClassifierFairnessReward(io.ComfyNode):
                 io.String.Input("steer_class", default="0",
                                 tooltip="steer mode: the class to push towards, as its line number (0 = first) or "
                                         "its exact text."),
-                _strength(1.0, "log sum_y p(y|x) target/base (1 = exact re-weighting; steer: log p(class|x))"),
+                strength_input(LEARNED_STRENGTH, "log sum_y p(y|x) target/base (steer: log p(class|x))"),
                 _precision(),
                 io.Image.Input("calibration_images", optional=True,
                                tooltip="Optional: images sampled WITHOUT guidance (same prompt, e.g. a batch of "
@@ -214,8 +211,8 @@ class LAGSClassifierFairnessReward(io.ComfyNode):
         )
 
     @classmethod
-    def validate_inputs(cls, checkpoint: str):
-        return file_problem(checkpoint, "open_clip") or True
+    def validate_inputs(cls, checkpoint: str, strength: float):
+        return file_problem(checkpoint, "open_clip") or strength_error(strength) or True
 
     @classmethod
     def execute(cls, checkpoint: str, architecture: str, class_prompts: str, mode: str, target_proportions: str,

@@ -6,20 +6,14 @@ from comfy_api.latest import io
 from ..rewards.colour import ColourReward
 from ..rewards.frequency import MAX_FREQUENCY, MODES, FrequencyReward
 from .guidance_inputs import REWARD, REWARD_CATEGORY as CATEGORY
-
-
-def _strength_input(default: float, meaning: str) -> io.Float.Input:
-    return io.Float.Input(
-        "strength", default=default, min=0.0, max=10000.0, step=0.5,
-        tooltip=f"Lambda: {meaning}. Larger pulls harder (too large degrades images); 0 switches the reward off.",
-    )
+from .strength_input import COLOUR_STRENGTH, FREQUENCY_STRENGTH, StrengthChecked, strength_input
 
 
 def _reward_output() -> io.Output:
     return REWARD.Output(display_name="reward", tooltip="Connect to LAGS Weighted Sampler, LAGS Guidance or Reward Combine.")
 
 
-class LAGSColourReward(io.ComfyNode):
+class LAGSColourReward(StrengthChecked, io.ComfyNode):
     @classmethod
     def define_schema(cls) -> io.Schema:
         return io.Schema(
@@ -44,7 +38,7 @@ class LAGSColourReward(io.ComfyNode):
                     tooltip="Optional hex colours separated by commas or spaces, e.g. '#1b2a49, #e8d5b7, #c0392b'. "
                     "When set, it replaces the single colour: each pixel is pulled to its nearest palette colour.",
                 ),
-                _strength_input(10.0, "log w = -strength * colour distance (Delta-E/100)"),
+                strength_input(COLOUR_STRENGTH, "minus the colour distance (Delta-E/100)"),
             ],
             outputs=[_reward_output()],
         )
@@ -54,7 +48,7 @@ class LAGSColourReward(io.ComfyNode):
         return io.NodeOutput(ColourReward(colour=colour, palette=palette, strength=strength))
 
 
-class LAGSFrequencyReward(io.ComfyNode):
+class LAGSFrequencyReward(StrengthChecked, io.ComfyNode):
     @classmethod
     def define_schema(cls) -> io.Schema:
         frequency_note = "Cycles per pixel: 0 = flat, 0.5 = finest pixel-level detail (Nyquist)."
@@ -80,7 +74,7 @@ class LAGSFrequencyReward(io.ComfyNode):
                     "mode", options=list(MODES), default="favour",
                     tooltip="favour: more energy in the band (e.g. more fine detail); suppress: less (e.g. smoother).",
                 ),
-                _strength_input(10.0, "log w = +/- strength * the band's energy share (0..1)"),
+                strength_input(FREQUENCY_STRENGTH, "+/- the band's energy share (0..1)"),
             ],
             outputs=[_reward_output()],
         )

@@ -56,7 +56,7 @@ def pickscore_workflow(specs, version) -> dict:
     text = g.add("PrimitiveStringMultiline", (-40, -260), {"value": prompt_text}, title="Prompt (shared)",
                  size=(400, 160))
     reward = g.add("LAGSPickScoreReward", (380, 640), {"model": PICKSCORE_FOLDER, "prompt": prompt_text,
-                                                        "strength": 1.0, "precision": "auto"}, size=(400, 260))
+                                                        "precision": "auto"}, size=(400, 260))
     g.link(text, "STRING", pos, "text")
     g.link(text, "STRING", reward, "prompt")
     shared = shared_sampling(g, 380, 940)
@@ -90,7 +90,7 @@ def fairness_workflow(specs, version) -> dict:
     reward = g.add("LAGSClassifierFairnessReward", (380, 640), {
         "checkpoint": CLASSIFIER_CLIP, "architecture": "auto",
         "class_prompts": "a photo of a man\na photo of a woman", "mode": "balance", "target_proportions": "",
-        "base_proportions": "", "steer_class": "0", "strength": 1.0, "precision": "auto"}, size=(400, 380))
+        "base_proportions": "", "steer_class": "0", "precision": "auto"}, size=(400, 380))
     g.link(plain_image, "IMAGE", reward, "calibration_images")
     summary = g.add("PreviewAny", (-460, 820), title="Base mix (from calibration batch)", size=(400, 300))
     g.link(reward, "summary", summary, "source")

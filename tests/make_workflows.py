@@ -136,8 +136,9 @@ def sdxl_base(g: Graph, prompt: str, y: int = 0):
 
 #: Sampler settings shared by the plain and the LAGS sampler (SDXL-typical).
 SAMPLING = {"steps": 30, "cfg": 7.0, "sampler_name": "dpmpp_2m", "scheduler": "karras", "denoise": 1.0}
-#: 1024x1024 decodes with gradients are heavy; half resolution scores colour and detail well.
-LAGS_SETTINGS = {"method": "lags", "decode_scale": 0.5, "decoder": "vae"}
+#: The nodes' defaults: decode_scale auto decodes only what the reward needs, in tiles when
+#: memory is short (docs/memory.md).
+LAGS_SETTINGS = {"method": "lags", "decode_scale": "auto", "decoder": "vae"}
 
 
 def lags_branch(g: Graph, ckpt, pos, neg, latent, reward, x: int, y: int, seed: int = 42):
@@ -181,7 +182,7 @@ NOTE_COMMON = (
 def colour_workflow(specs, version) -> dict:
     g = Graph(specs, version)
     ckpt, pos, neg, latent = sdxl_base(g, "a quiet harbour town at dusk, boats, lanterns, cinematic photograph")
-    reward = g.add("LAGSColourReward", (380, 640), {"colour": "#e03c28", "palette": "", "strength": 10.0})
+    reward = g.add("LAGSColourReward", (380, 640), {"colour": "#e03c28", "palette": ""})
     sampler = lags_branch(g, ckpt, pos, neg, latent, reward, x=860, y=0)
     decode_and_save(g, ckpt, sampler, "lags/colour", x=1240, y=0)
     g.add("MarkdownNote", (-460, 0), {"text": (
@@ -195,8 +196,7 @@ def colour_workflow(specs, version) -> dict:
 def frequency_workflow(specs, version) -> dict:
     g = Graph(specs, version)
     ckpt, pos, neg, latent = sdxl_base(g, "an old oak tree in a meadow, bark and leaves, detailed photograph")
-    reward = g.add("LAGSFrequencyReward", (380, 640), {"f_lo": 0.25, "f_hi": 0.5, "mode": "favour",
-                                                        "strength": 10.0})
+    reward = g.add("LAGSFrequencyReward", (380, 640), {"f_lo": 0.25, "f_hi": 0.5, "mode": "favour"})
     sampler = lags_branch(g, ckpt, pos, neg, latent, reward, x=860, y=0)
     decode_and_save(g, ckpt, sampler, "lags/frequency", x=1240, y=0)
     g.add("MarkdownNote", (-460, 0), {"text": (
@@ -216,7 +216,7 @@ def ab_workflow(specs, version) -> dict:
     for src, out, name in ((ckpt, "MODEL", "model"), (pos, "CONDITIONING", "positive"),
                            (neg, "CONDITIONING", "negative"), (latent, "LATENT", "latent_image")):
         g.link(src, out, plain, name)
-    reward = g.add("LAGSColourReward", (380, 1130), {"colour": "#e03c28", "palette": "", "strength": 10.0})
+    reward = g.add("LAGSColourReward", (380, 1130), {"colour": "#e03c28", "palette": ""})
     lags = lags_branch(g, ckpt, pos, neg, latent, reward, x=860, y=0)
     g.nodes[lags - 1]["title"] = "B: LAGS Weighted Sampler"
     for sampler in (plain, lags):

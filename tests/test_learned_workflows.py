@@ -21,10 +21,15 @@ def source(prompt, link):
     return prompt[link[0]]["class_type"]
 
 
+def default(kind, name):
+    return next(e for e in SPECS[kind]["inputs"] if e["name"] == name)["default"]
+
+
 def test_pickscore_workflow_guides_with_the_shared_prompt_and_compares():
     prompt = api("sdxl_pickscore.json")
     _, reward = only(prompt, "LAGSPickScoreReward")
-    assert reward["inputs"]["model"] == "PickScore_v1" and reward["inputs"]["strength"] == 1.0
+    assert reward["inputs"]["model"] == "PickScore_v1"
+    assert reward["inputs"]["strength"] == default("LAGSPickScoreReward", "strength")  # the calibrated default
     positive = prompt[only(prompt, "LAGSWeightedSampler")[1]["inputs"]["positive"][0]]
     assert positive["inputs"]["text"] == reward["inputs"]["prompt"]  # one primitive feeds both
     assert source(prompt, reward["inputs"]["prompt"]) == "PrimitiveStringMultiline"

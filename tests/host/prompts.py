@@ -1,6 +1,10 @@
 """TEST-ONLY builders of API-format prompts around the tiny models."""
 from __future__ import annotations
 
+#: Strength at which the tiny random models visibly respond. Strength is per latent pixel
+#: (the prompts' latents are 8x8): 3000 in the reward's own units, as before that unit.
+TINY_STRENGTH = 3000.0 / 64
+
 
 def base_graph(kind: str = "sdxl", width: int = 64, height: int = 64, batch: int = 1, model_seed: int = 0) -> dict:
     """Nodes 1-4: tiny checkpoint, positive/negative text, empty latent."""
@@ -19,7 +23,7 @@ def ksampler_inputs(seed=7, steps=4, cfg=4.0, sampler_name="euler", scheduler="k
             "denoise": denoise}
 
 
-def lags_inputs(reward=("10", 0), vae=("1", 2), schedule=None, method="lags", epsilon=0.1, decode_scale=1.0,
+def lags_inputs(reward=("10", 0), vae=("1", 2), schedule=None, method="lags", epsilon=0.1, decode_scale="1.0",
                 decoder="vae") -> dict:
     inputs = {"reward": list(reward), "method": method, "epsilon": epsilon, "decode_scale": decode_scale,
               "decoder": decoder}

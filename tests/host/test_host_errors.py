@@ -6,7 +6,7 @@ import torch
 import prompts
 from fixture_nodes import RednessReward
 
-STRENGTH = 3000.0
+STRENGTH = prompts.TINY_STRENGTH
 
 
 class NanForFirstItem(RednessReward):
@@ -22,6 +22,25 @@ class NanForFirstItem(RednessReward):
 class OutOfMemoryReward(RednessReward):
     def log_w(self, image):
         raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 20.00 GiB")
+
+
+class OutOfMemoryAbove(RednessReward):
+    """Runs out of memory on images over `max_pixels` (as a small GPU would); judges colour,
+    so it declares a quarter-scale decode faithful."""
+
+    def __init__(self, strength, max_pixels):
+        super().__init__(strength)
+        self.max_pixels = max_pixels
+        self.seen = []
+
+    def faithful_decode_scale(self, image_hw):
+        return 0.25
+
+    def log_w(self, image):
+        self.seen.append(image.shape[1] * image.shape[2])
+        if self.seen[-1] > self.max_pixels:
+            raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 20.00 GiB")
+        return super().log_w(image)
 
 
 def with_reward(host, reward, **kwargs):
@@ -85,18 +104,32 @@ def test_non_finite_guidance_falls_back_per_item_with_one_warning(host, caplog):
     assert len(warnings) == 1 and f"for {len(guided_steps)} item-step" in warnings[0].getMessage()
 
 
-def test_out_of_memory_suggests_decode_scale_or_taesd(host):
+def test_out_of_memory_on_every_path_fails_with_advice(host):
     executor = host.executor()
     result = host.run(with_reward(host, OutOfMemoryReward(STRENGTH), steps=3), executor=executor)
     assert not result.success
-    assert "decode_scale" in result.error_message and "taesd" in result.error_message
+    assert "cheapest path" in result.error_message and "taesd" in result.error_message
     assert_good_prompt_still_runs(host, executor)
+
+
+def test_out_of_memory_retries_the_step_on_a_cheaper_path_and_warns_once(host, caplog):
+    reward = OutOfMemoryAbove(STRENGTH, max_pixels=32 * 32)
+    prompt = with_reward(host, reward, steps=4)
+    prompt["20"]["inputs"]["decode_scale"] = "1.0"  # full size (64x64 px) does not fit, half size does
+    with caplog.at_level(logging.WARNING):
+        result = host.run(prompt)
+    assert result.success, result.error_message
+    warnings = [r for r in caplog.records if "out of memory on the reward path" in r.getMessage()]
+    assert len(warnings) == 1 and "decode scale 0.5" in warnings[0].getMessage()
+    guided = [t for t in result.traces("20") if t["guided"]]
+    assert guided and all(t["log_w"] is not None for t in guided)
+    assert reward.seen[0] == 64 * 64 and set(reward.seen[-len(guided):]) == {32 * 32}
 
 
 def test_guidance_patch_reports_missing_vae_too(host):
     prompt = prompts.sampler_prompt(guided=False, steps=3)
     prompt["15"] = {"class_type": "LAGSGuidance", "inputs": {"model": ["1", 0], "reward": ["10", 0], "method": "lags",
-                                                            "epsilon": 0.1, "decode_scale": 1.0, "decoder": "vae"}}
+                                                            "epsilon": 0.1, "decode_scale": "1.0", "decoder": "vae"}}
     prompt["20"]["inputs"]["model"] = ["15", 0]
     result = host.run(prompt)
     assert not result.success and result.error["node_id"] == "15" and "vae" in result.error_message

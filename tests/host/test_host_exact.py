@@ -40,6 +40,9 @@ def problem(host):
 
 
 class LatentGaussianReward:
+    """The exact w of the problem. Guidance multiplies log w by the latent's pixel count
+    (strength is per latent pixel), so the exact re-weighting is log w / pixels."""
+
     space = "latent"
     name = "latent gaussian"
 
@@ -47,7 +50,7 @@ class LatentGaussianReward:
         self._log_w = log_w
 
     def log_w(self, x0):
-        return self._log_w(x0)
+        return self._log_w(x0) / (x0.shape[-1] * x0.shape[-2])
 
     def prepare(self, device, dtype):
         return self
@@ -75,7 +78,7 @@ def sample(host, model, reward=None):
         prompt["11"] = {"class_type": "LAGSScheduleConstant", "inputs": {"alpha": 1.0}}
         prompt["20"]["class_type"] = "LAGSWeightedSampler"
         prompt["20"]["inputs"].update(reward=["10", 0], schedule=["11", 0], method="lags",
-                                      epsilon=host.pack("guidance").DEFAULT_EPSILON, decode_scale=1.0, decoder="vae")
+                                      epsilon=host.pack("guidance").DEFAULT_EPSILON, decode_scale="1.0", decoder="vae")
     result = host.run(prompt)
     assert result.success, result.error_message
     return result.captures["latent"]["samples"].double().flatten(1), result

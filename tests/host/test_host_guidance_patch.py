@@ -4,7 +4,7 @@ import torch
 
 import prompts
 
-STRENGTH = 3000.0
+STRENGTH = prompts.TINY_STRENGTH
 
 
 def guidance_node(**lags):

@@ -53,7 +53,8 @@ def test_sampler_widgets_match_ksampler(host):
     assert ours["epsilon"][1]["default"] == guidance.DEFAULT_EPSILON and ours["epsilon"][1]["min"] > 0
     assert ours["method"][1]["options"] == ["lags", "tweedie", "dps"] and ours["method"][1]["default"] == "lags"
     assert ours["decoder"][1]["options"] == ["vae", "taesd"]
-    assert 0 < ours["decode_scale"][1]["min"] and ours["decode_scale"][1]["max"] == 1.0
+    assert ours["decode_scale"][1]["options"] == ["auto", "1.0", "0.5", "0.25"]
+    assert ours["decode_scale"][1]["default"] == "auto"
 
 
 def test_broken_node_module_is_skipped_with_warning(host, monkeypatch, caplog):

@@ -7,12 +7,6 @@ import prompts
 import tiny_models
 
 
-class _Settings:
-    def __init__(self, reward, vae, decode_scale=1.0, decoder="vae"):
-        self.reward, self.vae, self.decode_scale, self.decoder = reward, vae, decode_scale, decoder
-        self.reward_space = reward.space
-
-
 def test_decode_is_differentiable_unclamped_and_scaled(host):
     from fixture_nodes import RednessReward
 
@@ -22,7 +16,9 @@ def test_decode_is_differentiable_unclamped_and_scaled(host):
     with torch.inference_mode():  # as ComfyUI runs prompts
         x0 = torch.randn(2, 4, 8, 8) * 3
         for scale, pixels in ((1.0, 64), (0.5, 32)):
-            path = reward_path.RewardPath(_Settings(RednessReward(1.0), vae, decode_scale=scale), model.model)
+            settings = host.pack("bridge.settings").LagsSettings(reward=RednessReward(1.0), vae=vae,
+                                                                 decode_scale=scale)
+            path = reward_path.make_reward_path(settings, model.model, x0.device)
             with torch.inference_mode(False), torch.enable_grad():
                 x = x0.clone().requires_grad_(True)
                 image = path.image(x)
@@ -45,7 +41,7 @@ def test_vae_copy_is_made_once_per_vae(host, monkeypatch):
         return real_deepcopy(obj, memo)
 
     monkeypatch.setattr(trainable.copy, "deepcopy", counting_deepcopy)
-    prompt = prompts.sampler_prompt(strength=3000.0, steps=5, lags={"vae": ("60", 0)}, capture_image=False)
+    prompt = prompts.sampler_prompt(strength=prompts.TINY_STRENGTH, steps=5, lags={"vae": ("60", 0)}, capture_image=False)
     prompt["60"] = {"class_type": "LAGSTest_TinyVAE", "inputs": {"seed": 77, "latent_channels": 4}}
     for _ in range(2):
         result = host.run(prompt)

@@ -8,7 +8,7 @@ import prompts
 from fixture_nodes import redness
 
 #: Strong enough for the weak colour response of the random tiny VAE.
-STRENGTH = 3000.0
+STRENGTH = prompts.TINY_STRENGTH
 #: Redness gain (guided - unguided, same seed) every run must beat; unguided noise between
 #: seeds is about 1e-3 and the gains seen are 3e-3 .. 1.5e-2.
 MIN_GAIN = 1.5e-3
@@ -132,7 +132,7 @@ def test_decode_scale_and_taesd(host, tmp_path):
     from comfy.taesd.taesd import TAESD
     from safetensors.torch import save_file
 
-    half = host.run(prompts.sampler_prompt(strength=STRENGTH, steps=5, lags={"decode_scale": 0.5}))
+    half = host.run(prompts.sampler_prompt(strength=STRENGTH, steps=5, lags={"decode_scale": "0.5"}))
     full = host.run(prompts.sampler_prompt(strength=STRENGTH, steps=5))
     assert half.success and full.success, half.error_message
     assert not torch.equal(half.captures["latent"]["samples"], full.captures["latent"]["samples"])
@@ -162,7 +162,7 @@ def test_with_the_packs_colour_reward_node(host):
     distance = {}
     for guided in (False, True):
         prompt = prompts.sampler_prompt(guided=guided, steps=5)
-        prompt["10"] = {"class_type": "LAGSColourReward", "inputs": {"colour": "#e03c28", "palette": "", "strength": 5000.0}}
+        prompt["10"] = {"class_type": "LAGSColourReward", "inputs": {"colour": "#e03c28", "palette": "", "strength": 5000.0 / 64}}
         result = host.run(prompt)
         assert result.success, result.error_message
         distance[guided] = (result.captures["image"].mean((0, 1, 2)) - target).norm().item()

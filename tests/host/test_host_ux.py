@@ -14,7 +14,7 @@ from fixture_nodes import RednessReward, TinyCheckpoint
 
 SAMPLER = "20"  # node id of the sampler in prompts.sampler_prompt
 STEPS = 5
-STRENGTH = 3000.0  # as in test_host_sampler.py: guidance visibly on with the tiny models
+STRENGTH = prompts.TINY_STRENGTH  # as in test_host_sampler.py: guidance visibly on with the tiny models
 
 
 class ServerProgressHook:

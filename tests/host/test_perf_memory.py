@@ -56,7 +56,7 @@ def run(host, reward):
     sampler = {"model": ["1", 0], "seed": 3, "steps": STEPS, "cfg": 4.0, "sampler_name": "euler",
                "scheduler": "karras", "positive": ["3", 0], "negative": ["3", 0], "latent_image": ["4", 0],
                "denoise": 1.0, "reward": ["10", 0], "vae": ["2", 2], "method": "lags", "epsilon": 0.01,
-               "decode_scale": 1.0, "decoder": "vae"}
+               "decode_scale": "1.0", "decoder": "vae"}
     prompt = {
         "1": {"class_type": "LAGSTest_Model", "inputs": {"key": host.put("perf_memory_model", model)}},
         "2": {"class_type": "LAGSTest_TinyCheckpoint", "inputs": {"kind": "sd15", "seed": 0}},

@@ -63,3 +63,35 @@ def test_bad_text_is_reported_with_the_widget_name(host, node_type, inputs, mess
     result = _reward_from(host, node_type, **inputs)
     assert not result.success
     assert message in result.error_message
+
+
+@pytest.mark.parametrize("node_type, inputs", [
+    ("LAGSColourReward", {"colour": "#e03c28", "palette": ""}),
+    ("LAGSFrequencyReward", {"f_lo": 0.25, "f_hi": 0.5, "mode": "suppress"}),
+])
+@pytest.mark.parametrize("strength", [float("nan"), float("inf"), -1.0, 1e6])
+def test_bad_strength_fails_validation_naming_it(host, node_type, inputs, strength):
+    result = _reward_from(host, node_type, **inputs, strength=strength)
+    assert not result.success and result.validation_error is not None
+    assert "strength" in result.error_message and "finite number from 0" in result.error_message
+
+
+def test_default_strength_is_per_latent_pixel_and_documented(host):
+    for node_type in NODE_TYPES:
+        spec = host.nodes.NODE_CLASS_MAPPINGS[node_type].GET_NODE_INFO_V1()["input"]["required"]["strength"][1]
+        assert "same visible change at any image size" in spec["tooltip"]
+        assert 0 < spec["default"] < spec["max"] <= 1000
+
+
+def test_frequency_band_above_the_forced_decode_scale_is_refused_before_sampling(host):
+    import prompts
+
+    prompt = prompts.sampler_prompt(steps=3, lags={"decode_scale": "0.5"})
+    prompt["10"] = {"class_type": "LAGSFrequencyReward",
+                    "inputs": {"f_lo": 0.25, "f_hi": 0.5, "mode": "suppress", "strength": 1.0}}
+    result = host.run(prompt)
+    assert not result.success and result.error["node_id"] == "20"
+    assert "decode_scale" in result.error_message and "0.25-0.5" in result.error_message
+    assert not result.traces("20")  # nothing was sampled
+    prompt["10"]["inputs"].update(f_lo=0.02, f_hi=0.2)  # measurable at half scale: runs
+    assert host.run(prompt).success

@@ -1,0 +1,57 @@
+"""The strength widget every reward node shares, and its calibrated defaults.
+
+Guidance uses log w per latent pixel (reward_path/unit.py), so a strength gives the same
+visible change at 512^2, 1024^2 and any aspect ratio. Defaults:
+- colour and frequency: calibrated with real decoder weights (TAEF2) on real photos so the
+  shipped workflows show a clear, non-destructive change (`python -m benchmarks.real_weights`,
+  docs/real_weights.md: colour mean shift Delta-E 5-20 at 512^2 and 1024^2);
+- learned rewards (no real weights exist here to calibrate them): the same log-weight per
+  latent pixel for a "clear change" of their own score as the colour default gives for a clear
+  colour change (Delta-E 10 = 0.1 colour distance): one PickScore / HPS / aesthetic point, one
+  nat of class log-probability.
+"""
+from __future__ import annotations
+
+import math
+
+from comfy_api.latest import io
+
+#: Widget maximum: about 100x the defaults' visible change, well into image destruction.
+STRENGTH_MAX = 1000.0
+
+COLOUR_STRENGTH = 3.0
+FREQUENCY_STRENGTH = 30.0
+#: log w change of the colour default for a clear change (0.1 colour distance).
+_CLEAR_CHANGE_LOG_W = COLOUR_STRENGTH * 0.1
+LEARNED_STRENGTH = round(_CLEAR_CHANGE_LOG_W / 1.0, 6)  # per point / per nat of their score
+
+UNIT_SENTENCE = ("Per latent pixel: the same value gives the same visible change at any image size "
+                 "(guidance multiplies log w by the latent's pixel count; Reward Evaluate shows the reward's own score).")
+
+
+def strength_input(default: float, meaning: str) -> io.Float.Input:
+    return io.Float.Input(
+        "strength", default=default, min=0.0, max=STRENGTH_MAX, step=0.05, round=0.001,
+        tooltip=f"How hard guidance pulls: log w = strength * {meaning}. Larger pulls harder (too large degrades "
+                f"the picture); 0 switches the reward off. {UNIT_SENTENCE}")
+
+
+def strength_error(strength) -> str | None:
+    """None, or the message ComfyUI shows when the prompt is queued. (Defining validation for
+    `strength` turns ComfyUI's own min/max check off for it, so the range is checked here.)"""
+    try:
+        value = float(strength)
+    except (TypeError, ValueError):
+        return f"strength must be a number; got {strength!r}."
+    if not math.isfinite(value) or not 0.0 <= value <= STRENGTH_MAX:
+        return f"strength must be a finite number from 0 to {STRENGTH_MAX:g}; got {strength!r}."
+    return None
+
+
+class StrengthChecked:
+    """Mixin for reward nodes (list it before io.ComfyNode): rejects a bad strength when the
+    prompt is validated, before anything runs."""
+
+    @classmethod
+    def validate_inputs(cls, strength):
+        return strength_error(strength) or True
