@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 class Variant:
     label: str
     method: str | None  # None: core KSampler (no guidance)
-    decode_scale: float = 1.0
+    decode_scale: float | str = 1.0
     decoder: str = "vae"
     skip_below: float | None = None  # None: the engine default (1e-3)
 
@@ -23,6 +23,7 @@ LAGS = Variant("lags", "lags")
 VARIANTS = (
     PLAIN,
     LAGS,
+    Variant("lags, node defaults (decode_scale auto: 1/4 for this colour reward)", "lags", decode_scale="auto"),
     Variant("lags, no skip (skip_below=0)", "lags", skip_below=0.0),
     Variant("lags, decode_scale 0.5", "lags", decode_scale=0.5),
     Variant("lags, decode_scale 0.25", "lags", decode_scale=0.25),
@@ -41,7 +42,9 @@ class PerfConfig:
     scheduler: str = "karras"
     seed: int = 7
     colour: str = "#e03c28"
-    strength: float = 3000.0  # the random decoder's colour barely follows the latent
+    #: Per latent pixel (the unit guidance uses): 3000 in the reward's own units at the 24x24
+    #: latent, since the random decoder's colour barely follows the latent.
+    strength: float = 3000.0 / 24**2
     rounds: int = 2  # timed rounds; variants run round-robin, the fastest run of each is kept
     warmup_steps: int = 2  # one untimed short run of every variant first (caches, decoder copies)
     variants: tuple = field(default=VARIANTS)

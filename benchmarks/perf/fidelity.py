@@ -52,7 +52,7 @@ class Fidelity:
 def reward_gradient(host, reward, base_model, x0, vae=None, decode_scale=1.0, decoder="vae"):
     settings = host.pack("bridge.settings").LagsSettings(reward=reward, vae=vae, decode_scale=decode_scale,
                                                          decoder=decoder)
-    path = host.pack("bridge.reward_path").RewardPath(settings, base_model)
+    path = host.pack("bridge.reward_path").make_reward_path(settings, base_model, x0.device)
     _, v = host.pack("guidance.reward_gradient").grad_log_w(path, x0)
     return v
 

@@ -60,7 +60,7 @@ def _timed(fn, recorder, component):
 def component_timers(host, recorder):
     """Time the reward-gradient pieces inside the pack as ComfyUI loaded it."""
     engine = host.pack("guidance.engine")
-    reward_path = host.pack("bridge.reward_path").RewardPath
+    reward_path = host.pack("reward_path.path").RewardPath
     saved = (engine.grad_log_w, engine.vjp_through, reward_path.image)
     engine.grad_log_w = _timed(saved[0], recorder, "reward_grad")
     engine.vjp_through = _timed(saved[1], recorder, "dps_grad")
