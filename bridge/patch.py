@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .checks import check_decoder_available, check_model_against_vae
+from .model_family import model_family
 from .post_cfg import LagsPostCfg
 
 WRAPPER_KEY = "lags"
@@ -10,17 +11,21 @@ WRAPPER_KEY = "lags"
 def patch_model(model, settings):
     """A clone of `model` (a ComfyUI ModelPatcher) that samples with LAGS guidance.
 
-    disable_cfg1_optimization=True keeps uncond around at cfg = 1, like ComfyUI's
-    other post-CFG patches; an OUTER_SAMPLE wrapper marks where one sampling run starts
-    and ends (per-run state, the single non-finite warning).
+    The hook never needs uncond, so cfg = 1 keeps ComfyUI's cfg-1 optimisation (no uncond
+    evaluation, bit-exact with core KSampler where nothing is guided). An OUTER_SAMPLE wrapper
+    marks where one sampling run starts and ends (per-run state, the single non-finite
+    warning); a PREDICT_NOISE wrapper tells the probe which guider is predicting.
     """
     import comfy.patcher_extension
 
+    model_family(model)  # an unknown sampling type or a video/audio model fails here, before sampling
     check_model_against_vae(model, settings)
     check_decoder_available(model, settings)
     hook = LagsPostCfg(settings)
     patched = model.clone()
-    patched.set_model_sampler_post_cfg_function(hook, disable_cfg1_optimization=True)
+    patched.set_model_sampler_post_cfg_function(hook, disable_cfg1_optimization=False)
     patched.add_wrapper_with_key(comfy.patcher_extension.WrappersMP.OUTER_SAMPLE, WRAPPER_KEY,
                                  hook.outer_sample_wrapper)
+    patched.add_wrapper_with_key(comfy.patcher_extension.WrappersMP.PREDICT_NOISE, WRAPPER_KEY,
+                                 hook.predict_noise_wrapper)
     return patched

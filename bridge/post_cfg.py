@@ -8,17 +8,25 @@ import torch
 from ..guidance import guided_denoise
 from ..schedulers import StepFractionGate
 from .errors import LagsOutOfMemoryError, free_cached_memory, is_out_of_memory, reward_path_oom_message
-from .probe import make_differentiable, make_probe, normal_tensor_copies
+from .model_family import model_family
+from .probe import is_plain_cfg, make_differentiable, make_probe, normal_tensor_copies
 from ..reward_path import latent_pixels
 from .reward_path import make_reward_path
 from .trace import send_trace, step_position, trace_payload
 
 
+#: What a UNet stored in 8-bit floats without a manual-cast dtype computes its activations in
+#: (fp8 matmuls accumulate and return 16-bit); bfloat16 is the coarser of the two.
+FP8_ACTIVATION_DTYPE = torch.bfloat16
+
+
 def unet_compute_dtype(base_model) -> torch.dtype:
     """The dtype the UNet computes in: its manual-cast dtype when the stored weights differ
-    (fp8, or fp16 weights on a bf16-only device), else the weights' dtype. A float16 UNet
-    gets a float32 latent, so the finite-difference round-off floor must come from here."""
-    return getattr(base_model, "manual_cast_dtype", None) or base_model.get_dtype()
+    (fp8, or fp16 weights on a bf16-only device), else the weights' dtype, and never an 8-bit
+    float (whose round-off would set a 25% finite-difference floor). A float16 UNet gets a
+    float32 latent, so the finite-difference round-off floor must come from here."""
+    dtype = getattr(base_model, "manual_cast_dtype", None) or base_model.get_dtype()
+    return FP8_ACTIVATION_DTYPE if dtype.is_floating_point and dtype.itemsize < 2 else dtype
 
 
 class SamplingRun:
@@ -33,6 +41,9 @@ class SamplingRun:
         self.warned_unbound = False
         self.warned_oom = False
         self.dps_weights = None  # DPS only: autograd-usable copies of the UNet weights
+        self.family = None  # guidance.families row of the model being sampled
+        self.guider = None  # the guider whose predict_noise is running (PREDICT_NOISE wrapper)
+        self.seed = None
 
 
 class LagsPostCfg:
@@ -73,24 +84,35 @@ class LagsPostCfg:
         finally:
             self.finish_run()
 
+    def predict_noise_wrapper(self, executor, x, timestep, model_options={}, seed=None):
+        """Notes which guider is predicting, so the probe can repeat exactly its prediction."""
+        run = self.run if self.run is not None else self.start_run()
+        run.guider, run.seed = executor.class_obj, seed
+        return executor(x, timestep, model_options, seed)
+
     # -- one model evaluation -------------------------------------------------------------
     def __call__(self, args: dict) -> torch.Tensor:
         run = self.run if self.run is not None else self.start_run()
         run.calls += 1
         denoised, x, sigma = args["denoised"], args["input"], args["sigma"]
         base_model = args["model"]
+        if run.family is None:
+            run.family = model_family(base_model)
         sample_sigmas = args["model_options"].get("transformer_options", {}).get("sample_sigmas")
         schedule = self._schedule(run, sample_sigmas)
         if run.reward_path is None:
             run.reward_path = make_reward_path(self.settings, base_model, x.device)
             self.settings.reward.prepare(x.device, torch.float32)
 
-        denoiser = make_probe(args, self)
+        denoiser = make_probe(args, self, run.guider, run.seed)
         if self.settings.method == "dps":
             if run.dps_weights is None:
                 run.dps_weights = normal_tensor_copies(base_model)
             denoiser = make_differentiable(denoiser, base_model, run.dps_weights)
-        result = self._guided(run, denoiser, x, sigma, schedule, denoised, base_model)
+        # CFGGuider hands this hook its final prediction; other guiders (PerpNeg, DualCFG...)
+        # may combine further after it, so their reference point D(x) comes from the probe.
+        plain = is_plain_cfg(run.guider)
+        result = self._guided(run, denoiser, x, sigma, schedule, denoised if plain else None, base_model)
 
         diagnostics = result.diagnostics
         run.guarded += diagnostics.num_guarded
@@ -99,7 +121,9 @@ class LagsPostCfg:
         if payload["log_w"] is not None:  # the reward's own units, comparable across resolutions
             payload["log_w"] /= latent_pixels(x)
         send_trace(payload)
-        return result.denoised
+        if plain:
+            return result.denoised
+        return denoised if result.update is None else denoised + result.update
 
     def _guided(self, run, denoiser, x, sigma, schedule, denoised, base_model):
         """guided_denoise; out of memory on the way steps the reward path down to a cheaper
@@ -110,7 +134,8 @@ class LagsPostCfg:
             try:
                 result = guided_denoise(denoiser, run.reward_path, x, sigma, schedule, method=self.settings.method,
                                         epsilon=self.settings.epsilon, denoised=denoised,
-                                        denoiser_dtype=unet_compute_dtype(base_model))
+                                        denoiser_dtype=unet_compute_dtype(base_model), family=run.family,
+                                        need_denoised=denoised is not None)
             except Exception as exc:
                 if not is_out_of_memory(exc) or isinstance(exc, LagsOutOfMemoryError):
                     raise
@@ -135,6 +160,7 @@ class LagsPostCfg:
             run.schedule = run.schedule or self.settings.schedule
             return run.schedule
         if run.bound_to is not sample_sigmas:
-            run.schedule = self.settings.schedule.bind(sample_sigmas)
+            # Schedules see the family's noise level (sigma/(1-sigma) for flow models), as alpha does.
+            run.schedule = self.settings.schedule.bind(run.family.noise_level(torch.as_tensor(sample_sigmas)))
             run.bound_to = sample_sigmas
         return run.schedule

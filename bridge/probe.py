@@ -1,9 +1,9 @@
 """The denoiser the engine re-evaluates for the finite-difference probe (and DPS).
 
-It repeats ComfyUI's own CFG step at another x: cond and uncond in one batched
-calc_cond_batch call (via comfy.samplers.sampling_function, so pre-CFG hooks and custom
-CFG functions apply too), then the post-CFG functions registered BEFORE the LAGS one, so
-D(x + h v) and D(x) = args["denoised"] are the same function.
+It repeats the guider's own prediction at another x: CFGGuider's cond/uncond batch, or
+PerpNeg's, DualCFG's or any other guider's predict_noise (captured by a PREDICT_NOISE
+wrapper), with pre-CFG hooks and custom CFG functions, then only the post-CFG functions
+registered BEFORE the LAGS one. So the probe and the sampler's denoiser are the same function.
 """
 from __future__ import annotations
 
@@ -28,19 +28,34 @@ def uncond_unused(options: dict, cond_scale: float) -> bool:
     return plain and math.isclose(cond_scale, 1.0)
 
 
-def make_probe(args: dict, owner):
-    """denoiser(x, sigma) -> post-CFG denoised, for the model call described by `args`."""
+def is_plain_cfg(guider) -> bool:
+    """CFGGuider's own predict_noise: the post-CFG hook receives its final output."""
     import comfy.samplers
+
+    return guider is None or getattr(type(guider), "predict_noise", None) is comfy.samplers.CFGGuider.predict_noise
+
+
+def make_probe(args: dict, owner, guider=None, seed=None):
+    """denoiser(x, sigma) -> the guider's prediction up to (not including) `owner`, for the
+    model call described by `args`."""
+    import comfy.samplers
+
+    options = options_before(args["model_options"], owner)
+    if not is_plain_cfg(guider):
+        def guider_denoiser(x: torch.Tensor, sigma: torch.Tensor) -> torch.Tensor:
+            return guider.predict_noise(x, sigma, model_options=options, seed=seed)
+
+        return guider_denoiser
 
     model = args["model"]
     cond, uncond, cond_scale = args["cond"], args["uncond"], args["cond_scale"]
-    options = options_before(args["model_options"], owner)
     if uncond_unused(options, cond_scale):
         # uncond + (cond - uncond) * 1 == cond: skip the uncond half of the probe batch.
         options["disable_cfg1_optimization"] = False
 
     def denoiser(x: torch.Tensor, sigma: torch.Tensor) -> torch.Tensor:
-        return comfy.samplers.sampling_function(model, x, sigma, uncond, cond, cond_scale, model_options=options)
+        return comfy.samplers.sampling_function(model, x, sigma, uncond, cond, cond_scale, model_options=options,
+                                                seed=seed)
 
     return denoiser
 

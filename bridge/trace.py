@@ -1,6 +1,7 @@
 """Per-step "lags.trace" messages for the web extension (web/ listens for this event).
 
-Payload: {"node": str, "step": int (1-based), "steps": int, "sigma": float,
+Payload: {"node": str, "step": int (1-based), "steps": int, "sigma": float, "level": float
+(the noise level alpha saw: sigma, or sigma/(1-sigma) for flow models),
 "alpha": float, "log_w": float | None, "grad_norm": float, "guided": bool,
 "guarded": int}. Sending never raises: sampling must not depend on a UI being there.
 """
@@ -46,6 +47,7 @@ def trace_payload(node_id, step, steps, diagnostics) -> dict:
         "step": int(step),
         "steps": int(steps),
         "sigma": float(d.sigma.double().mean()),
+        "level": float(d.level.double().mean()),
         "alpha": float(d.alpha.double().mean()),
         "log_w": _mean(d.log_w, d.guided),
         "grad_norm": grad if grad is not None else 0.0,

@@ -7,9 +7,15 @@ from .engine import (
     GuidanceResult,
     guided_denoise,
 )
+from .families import FAMILIES, FLOW, VE, FlowFamily, NoiseFamily
 from .reward_gradient import grad_log_w
 
 __all__ = [
+    "FAMILIES",
+    "FLOW",
+    "VE",
+    "FlowFamily",
+    "NoiseFamily",
     "DEFAULT_EPSILON",
     "DEFAULT_SKIP_BELOW",
     "METHODS",

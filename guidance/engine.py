@@ -1,11 +1,13 @@
 """LAGS guided denoising in ComfyUI's sigma-parametrisation (host-free).
 
-D_q(x, sigma) = D(x, sigma) + sigma^2 * alpha(sigma) * g, where g approximates
+D_q(x, sigma) = D(x, sigma) + sigma^2 * alpha(sigma) * g for VE models (x = x0 + sigma n),
+and the model family's own row otherwise (families.py: flow models use
+sigma^2/(1-sigma) * alpha(sigma/(1-sigma))), where g approximates
 grad log E[w(X0) | X_sigma = x] by J^T grad log w(x0_bar), x0_bar = D(x, sigma):
 
 - "lags":    g = J v by a forward finite difference (J = dD/dx is symmetric), one
              extra denoiser call and no gradient through the denoiser;
-- "tweedie": g = v (J ~ I), no extra call;
+- "tweedie": g = J v with J where the data has no curvature (I for VE), no extra call;
 - "dps":     g = J^T v by backprop through the denoiser (the baseline LAGS replaces).
 
 v = grad log w(x0_bar) is the only gradient taken for lags/tweedie.
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 import torch
 
 from .checks import check_alpha, check_epsilon, check_method, check_skip_below, per_item_sigma
+from .families import VE
 from .reward_gradient import compute_dtype_for, grad_log_w, vjp_through
 
 METHODS = ("lags", "tweedie", "dps")
@@ -37,6 +40,7 @@ class GuidanceDiagnostics:
     """Per-item numbers of one guided denoiser call (all [B] tensors, float64/bool)."""
 
     sigma: torch.Tensor
+    level: torch.Tensor  # the noise level alpha saw (sigma for VE models, sigma/(1-sigma) for flow)
     alpha: torch.Tensor
     log_w: torch.Tensor  # log w(x0_bar); nan where the item was not guided
     grad_norm: torch.Tensor  # ||g||; 0 where the item was not guided
@@ -52,6 +56,7 @@ class GuidanceDiagnostics:
 class GuidanceResult:
     denoised: torch.Tensor
     diagnostics: GuidanceDiagnostics
+    update: torch.Tensor | None = None  # denoised - D (None when no item was guided)
 
 
 def _per_item_norm(t: torch.Tensor) -> torch.Tensor:
@@ -60,6 +65,11 @@ def _per_item_norm(t: torch.Tensor) -> torch.Tensor:
 
 def _expand(per_item: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
     return per_item.view(-1, *([1] * (like.dim() - 1)))
+
+
+def _call(denoiser, x, sigma):
+    with torch.no_grad():
+        return denoiser(x, sigma)
 
 
 def lags_direction(denoiser, x, sigma_in, sigma, x0_bar, v, epsilon, dtype, denoiser_dtype=None):
@@ -99,6 +109,8 @@ def guided_denoise(
     denoised: torch.Tensor | None = None,
     skip_below: float = DEFAULT_SKIP_BELOW,
     denoiser_dtype: torch.dtype | None = None,
+    family=VE,
+    need_denoised: bool = True,
 ) -> GuidanceResult:
     """One guided denoiser evaluation.
 
@@ -106,27 +118,28 @@ def guided_denoise(
     as given here. log_w(x0) -> [B] log-weights, differentiable in x0. `denoised`,
     when given, is D(x, sigma) already computed by the caller (ComfyUI's post-CFG
     hook), saving one call. `denoiser_dtype`: the precision the denoiser computes in,
-    when it differs from x's (sets the finite-difference round-off floor). Items whose
-    guidance is non-finite fall back to D.
+    when it differs from x's (sets the finite-difference round-off floor). `family`: how
+    sigma relates to the data (families.VE or FLOW). Items whose guidance is non-finite fall
+    back to D.
     """
     method = check_method(method, METHODS)
     epsilon = check_epsilon(epsilon)
     skip_below = check_skip_below(skip_below)
     batch = x.shape[0]
     sigma_b = per_item_sigma(sigma, batch, x.device)
-    alpha = check_alpha(schedule(sigma_b), batch, x.device)
-    if denoised is None:
-        with torch.no_grad():
-            denoised = denoiser(x, sigma)
-
+    level = family.noise_level(sigma_b)
+    alpha = check_alpha(schedule(level), batch, x.device)
     dtype = compute_dtype_for(x.dtype)
-    guided = (alpha > skip_below) & (alpha > 0) & (sigma_b > 0)
+    guided = (alpha > skip_below) & (alpha > 0) & family.guidable(sigma_b)
     log_w_values = torch.full((batch,), math.nan, dtype=torch.float64, device=x.device)
     grad_norm = torch.zeros(batch, dtype=torch.float64, device=x.device)
     guarded = torch.zeros(batch, dtype=torch.bool, device=x.device)
-    diagnostics = GuidanceDiagnostics(sigma_b, alpha, log_w_values, grad_norm, guided, guarded)
+    diagnostics = GuidanceDiagnostics(sigma_b, level, alpha, log_w_values, grad_norm, guided, guarded)
     if not guided.any():
-        return GuidanceResult(denoised, diagnostics)
+        return GuidanceResult(denoised if denoised is not None or not need_denoised else _call(denoiser, x, sigma),
+                              diagnostics)
+    if denoised is None:
+        denoised = _call(denoiser, x, sigma)
 
     if method == "dps":
         values, g = vjp_through(denoiser, log_w, x, sigma, dtype)
@@ -136,7 +149,7 @@ def guided_denoise(
         v_ok = torch.isfinite(v.flatten(1)).all(dim=1) & torch.isfinite(values)
         v = torch.where(_expand(v_ok, v), v, torch.zeros_like(v))
         if method == "tweedie":
-            g = v
+            g = v * _expand(family.identity_jacobian(sigma_b).to(v.dtype), v)
         else:
             with torch.no_grad():
                 g = lags_direction(denoiser, x, sigma, sigma_b.to(dtype), denoised, v, epsilon, dtype,
@@ -144,7 +157,8 @@ def guided_denoise(
         g = torch.where(_expand(v_ok, g), g, torch.full_like(g, math.nan))
 
     with torch.no_grad():
-        scale = (sigma_b**2 * alpha * guided).to(dtype)
+        # where(): sigma = 1 in a flow model has an infinite scale and is never guided
+        scale = torch.where(guided, family.guidance_scale(sigma_b) * alpha, torch.zeros_like(alpha)).to(dtype)
         update = g * _expand(scale, g)
         candidate = (denoised.to(dtype) + update).to(denoised.dtype)
         finite = torch.isfinite(candidate.flatten(1)).all(dim=1) & torch.isfinite(values)
@@ -155,4 +169,5 @@ def guided_denoise(
     log_w_values.copy_(torch.where(guided, values.to(torch.float64), log_w_values))
     grad_norm.copy_(torch.where(keep, _per_item_norm(g).to(torch.float64), grad_norm))
     guarded.copy_(guided & ~finite)
-    return GuidanceResult(out, diagnostics)
+    update = torch.where(_expand(keep, candidate), update.to(denoised.dtype), torch.zeros_like(denoised))
+    return GuidanceResult(out, diagnostics, update)

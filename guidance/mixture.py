@@ -119,3 +119,19 @@ def gaussian_log_weight(center, tau: float):
         return -(diff**2).sum(1) / (2 * tau**2)
 
     return log_w
+
+
+def flow_denoiser(mixture: GaussianMixture):
+    """The same data as a flow-matching model: E[x0 | (1-sigma) x0 + sigma n = x]. A flow
+    model at sigma is the VE model at s = sigma/(1-sigma) seen at x/(1-sigma); at sigma = 1
+    (pure noise) it is the data mean."""
+
+    def denoise(x: torch.Tensor, sigma) -> torch.Tensor:
+        sigma = torch.as_tensor(sigma, dtype=_F64, device=x.device).flatten().expand(x.shape[0])
+        noise_only = sigma >= 1
+        keep = (1 - sigma).clamp_min(1e-300).view(-1, *([1] * (x.dim() - 1)))
+        ve = mixture.denoise((x.to(_F64) / keep).to(x.dtype), torch.where(noise_only, 0.0, sigma / keep.flatten()))
+        mean = (mixture.weights.unsqueeze(-1) * mixture.means).sum(0).reshape(x.shape[1:]).to(x.dtype)
+        return torch.where(noise_only.view(-1, *([1] * (x.dim() - 1))), mean.expand_as(x), ve)
+
+    return denoise
