@@ -14,7 +14,8 @@ def patch_model(model, settings):
     The hook never needs uncond, so cfg = 1 keeps ComfyUI's cfg-1 optimisation (no uncond
     evaluation, bit-exact with core KSampler where nothing is guided). An OUTER_SAMPLE wrapper
     marks where one sampling run starts and ends (per-run state, the single non-finite
-    warning); a PREDICT_NOISE wrapper tells the probe which guider is predicting.
+    warning); a PREDICT_NOISE wrapper tells the probe which guider is predicting, and a
+    SAMPLER_SAMPLE wrapper hands over the inpainting mask and known latent.
     """
     import comfy.patcher_extension
 
@@ -28,4 +29,6 @@ def patch_model(model, settings):
                                  hook.outer_sample_wrapper)
     patched.add_wrapper_with_key(comfy.patcher_extension.WrappersMP.PREDICT_NOISE, WRAPPER_KEY,
                                  hook.predict_noise_wrapper)
+    patched.add_wrapper_with_key(comfy.patcher_extension.WrappersMP.SAMPLER_SAMPLE, WRAPPER_KEY,
+                                 hook.sampler_sample_wrapper)
     return patched

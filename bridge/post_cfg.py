@@ -8,6 +8,7 @@ import torch
 from ..guidance import guided_denoise
 from ..schedulers import StepFractionGate
 from .errors import LagsOutOfMemoryError, free_cached_memory, is_out_of_memory, reward_path_oom_message
+from .inpaint import inpaint_region
 from .model_family import model_family
 from .probe import is_plain_cfg, make_differentiable, make_probe, normal_tensor_copies
 from ..reward_path import latent_pixels
@@ -44,6 +45,7 @@ class SamplingRun:
         self.family = None  # guidance.families row of the model being sampled
         self.guider = None  # the guider whose predict_noise is running (PREDICT_NOISE wrapper)
         self.seed = None
+        self.inpaint = None  # inpaint.InpaintRegion while sampling with a noise mask
 
 
 class LagsPostCfg:
@@ -84,6 +86,13 @@ class LagsPostCfg:
         finally:
             self.finish_run()
 
+    def sampler_sample_wrapper(self, executor, guider, sigmas, extra_args, callback, noise, latent_image=None,
+                               denoise_mask=None, disable_pbar=False):
+        """Notes the inpainting mask and known latent (model space, as the sampler uses them)."""
+        run = self.run if self.run is not None else self.start_run()
+        run.inpaint = inpaint_region(sigmas, extra_args, latent_image, denoise_mask)
+        return executor(guider, sigmas, extra_args, callback, noise, latent_image, denoise_mask, disable_pbar)
+
     def predict_noise_wrapper(self, executor, x, timestep, model_options={}, seed=None):
         """Notes which guider is predicting, so the probe can repeat exactly its prediction."""
         run = self.run if self.run is not None else self.start_run()
@@ -112,7 +121,8 @@ class LagsPostCfg:
         # CFGGuider hands this hook its final prediction; other guiders (PerpNeg, DualCFG...)
         # may combine further after it, so their reference point D(x) comes from the probe.
         plain = is_plain_cfg(run.guider)
-        result = self._guided(run, denoiser, x, sigma, schedule, denoised if plain else None, base_model)
+        log_w = run.reward_path if run.inpaint is None else run.inpaint.composite(run.reward_path, sigma, base_model)
+        result = self._guided(run, denoiser, log_w, x, sigma, schedule, denoised if plain else None, base_model)
 
         diagnostics = result.diagnostics
         run.guarded += diagnostics.num_guarded
@@ -125,14 +135,14 @@ class LagsPostCfg:
             return result.denoised
         return denoised if result.update is None else denoised + result.update
 
-    def _guided(self, run, denoiser, x, sigma, schedule, denoised, base_model):
+    def _guided(self, run, denoiser, log_w, x, sigma, schedule, denoised, base_model):
         """guided_denoise; out of memory on the way steps the reward path down to a cheaper
         plan and retries the step, until it fits (warning once, naming what worked) or nothing
         cheaper is left."""
         cheaper = None
         while True:
             try:
-                result = guided_denoise(denoiser, run.reward_path, x, sigma, schedule, method=self.settings.method,
+                result = guided_denoise(denoiser, log_w, x, sigma, schedule, method=self.settings.method,
                                         epsilon=self.settings.epsilon, denoised=denoised,
                                         denoiser_dtype=unet_compute_dtype(base_model), family=run.family,
                                         need_denoised=denoised is not None)

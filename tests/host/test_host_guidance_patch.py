@@ -66,7 +66,7 @@ def test_patch_leaves_the_input_model_alone(host):
     assert not original.model_options.get("sampler_post_cfg_function")
     assert len(patched.model_options["sampler_post_cfg_function"]) == 1
     assert not patched.model_options.get("disable_cfg1_optimization")  # cfg 1 evaluates no uncond
-    assert {k for k, v in patched.wrappers.items() if "lags" in v} == {"outer_sample", "predict_noise"}
+    assert {k for k, v in patched.wrappers.items() if "lags" in v} == {"outer_sample", "predict_noise", "sampler_sample"}
     assert not any("lags" in v for v in original.wrappers.values())
     assert fixture_nodes.CAPTURES is not None
 

@@ -111,6 +111,45 @@ def test_noise_mask_keeps_unmasked_region(host):
     assert not torch.allclose(g[..., :3], p[..., :3], atol=1e-4)  # the repainted part was guided
 
 
+class RecordingLatentReward:
+    """Latent reward (pull towards +1) that keeps every x0 it is asked to score."""
+
+    space = "latent"
+    name = "recording latent reward"
+
+    def __init__(self):
+        self.seen = []
+
+    def log_w(self, x0):
+        self.seen.append(x0.detach().clone())
+        return -((x0 - 1.0) ** 2).mean(dim=(1, 2, 3))
+
+    def prepare(self, device, dtype):
+        return self
+
+
+def test_inpainting_reward_scores_the_composite_the_user_gets(host):
+    mask = torch.zeros(1, 64, 64)
+    mask[:, :, :32] = 1.0  # repaint the left half only
+    known = torch.randn(1, 4, 8, 8, generator=torch.Generator().manual_seed(5)) * 4.0
+    reward = RecordingLatentReward()
+    prompt = prompts.sampler_prompt(strength=STRENGTH, steps=6, latent=("40", 0), lags={"vae": None})
+    prompt["40"] = {"class_type": "LAGSTest_Latent",
+                    "inputs": {"key": host.put("inpaint_known", {"samples": known, "noise_mask": mask})}}
+    prompt["10"] = {"class_type": "LAGSTest_Reward", "inputs": {"key": host.put("inpaint_reward", reward)}}
+    result = host.run(prompt)
+    assert result.success, result.error_message
+    assert reward.seen
+    right, left = slice(5, 8), slice(0, 3)  # latent columns fully outside / inside the mask
+    known_model = known * 0.13025  # SDXL's process_latent_in (what the sampler holds)
+    for x0 in reward.seen:  # outside the mask the reward saw exactly the known latent...
+        assert torch.allclose(x0[..., right], known_model[..., right], atol=1e-6)
+    # ...and inside it the model's changing estimate
+    assert not torch.allclose(reward.seen[0][..., left], reward.seen[-1][..., left], atol=1e-3)
+    out = result.captures["latent"]["samples"]
+    assert torch.allclose(out[..., right], known[..., right], atol=1e-5)  # guidance left it alone
+
+
 def test_fraction_of_steps_schedule_binds_to_sampler_sigmas(host):
     prompt = prompts.sampler_prompt(strength=STRENGTH, steps=6, lags={"schedule": ("50", 0)})
     prompt["50"] = {"class_type": "LAGSScheduleHardGate",
