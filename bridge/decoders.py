@@ -81,11 +81,10 @@ class TaesdRewardDecoder:
 
     def __init__(self, base_model):
         self.base_model = base_model
-        self.latent_format = base_model.latent_format
-        self.path = find_taesd_decoder(self.latent_format)
+        self.source = load_taesd_decoder(base_model.latent_format)
 
     def decode(self, x0: torch.Tensor) -> torch.Tensor:
-        module = trainable_copy(_load_taesd(self.path, self.latent_format.latent_channels), x0.device, torch.float32)
+        module = trainable_copy(self.source, x0.device, torch.float32)
         return to_unit_range(module.decode(x0.float()))
 
 
@@ -107,6 +106,22 @@ def find_taesd_decoder(latent_format) -> str:
 
 
 _taesd_sources: dict = {}
+
+
+def load_taesd_decoder(latent_format) -> torch.nn.Module:
+    """The TAESD decoder for this latent format, loaded and checked once (run before sampling):
+    a file of another family or a corrupt one is a clear error naming it."""
+    path = find_taesd_decoder(latent_format)
+    channels = latent_format.latent_channels
+    try:
+        return _load_taesd(path, channels)
+    except Exception as exc:
+        raise LagsInputError(
+            f"decoder = taesd: {os.path.basename(path)} (in {os.path.dirname(path)}) is not a usable "
+            f"'{latent_format.taesd_decoder_name}' decoder for this model ({type(latent_format).__name__}, "
+            f"{channels}-channel latents): {type(exc).__name__}: {str(exc).splitlines()[0][:300]}. Replace it with "
+            f"{latent_format.taesd_decoder_name}.safetensors or .pth from madebyollin/taesd, or use decoder = vae."
+        ) from exc
 
 
 def _load_taesd(path: str, latent_channels: int) -> torch.nn.Module:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import importlib
 
-from .checks import check_latent_against_vae
+from .checks import check_latent_channels
 from .patch import patch_model
 
 
@@ -22,6 +22,6 @@ def lags_ksampler(model, settings, seed, steps, cfg, sampler_name, scheduler, po
     import comfy.sample
 
     patched = patch_model(model, settings)  # checks the model against the VAE first
-    check_latent_against_vae(comfy.sample.fix_empty_latent_channels(model, latent_image["samples"]), settings)
+    check_latent_channels(comfy.sample.fix_empty_latent_channels(model, latent_image["samples"]), settings, model)
     return comfy_nodes_module().common_ksampler(patched, seed, steps, cfg, sampler_name, scheduler, positive,
                                                 negative, latent_image, denoise=denoise)

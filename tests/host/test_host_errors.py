@@ -43,6 +43,17 @@ class OutOfMemoryAbove(RednessReward):
         return super().log_w(image)
 
 
+class LatentMean:
+    space = "latent"
+    name = "latent mean"
+
+    def log_w(self, x0):
+        return x0.mean(dim=(1, 2, 3))
+
+    def prepare(self, device, dtype):
+        return self
+
+
 def with_reward(host, reward, **kwargs):
     prompt = prompts.sampler_prompt(strength=STRENGTH, **kwargs)
     prompt["10"] = {"class_type": "LAGSTest_Reward", "inputs": {"key": host.put(type(reward).__name__, reward)}}
@@ -87,6 +98,11 @@ def test_latent_with_other_channels_is_refused(host):
     prompt["40"] = {"class_type": "LAGSTest_Latent", "inputs": {"key": key}}
     result = host.run(prompt)
     assert not result.success and "latent_image" in result.error_message and "16 channels" in result.error_message
+    # A latent reward involves no VAE: the model's own channel count decides.
+    prompt["10"] = {"class_type": "LAGSTest_Reward", "inputs": {"key": host.put("latent_mean", LatentMean())}}
+    prompt["20"]["inputs"].pop("vae")
+    result = host.run(prompt)
+    assert not result.success and "4-channel latents" in result.error_message and not result.traces("20")
 
 
 def test_non_finite_guidance_falls_back_per_item_with_one_warning(host, caplog):

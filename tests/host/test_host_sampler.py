@@ -206,3 +206,22 @@ def test_with_the_packs_colour_reward_node(host):
         assert result.success, result.error_message
         distance[guided] = (result.captures["image"].mean((0, 1, 2)) - target).norm().item()
     assert distance[True] < distance[False] - 0.005, distance  # seen: 0.552 vs 0.562
+
+
+@pytest.mark.parametrize("bad", ["other_family", "corrupt"])
+def test_taesd_file_of_the_wrong_kind_is_a_clear_error_before_sampling(host, tmp_path, monkeypatch, bad):
+    from comfy.taesd.taesd import TAESD
+    from safetensors.torch import save_file
+
+    path = tmp_path / "taesdxl_decoder.safetensors"
+    if bad == "other_family":  # SD3's 16-channel decoder saved under SDXL's name
+        save_file(TAESD(latent_channels=16).taesd_decoder.state_dict(), str(path))
+    else:
+        path.write_bytes(b"not a safetensors file" * 10)
+    decoders = host.pack("bridge.decoders")
+    monkeypatch.setattr(decoders, "find_taesd_decoder", lambda latent_format: str(path))
+    result = host.run(prompts.sampler_prompt(strength=STRENGTH, steps=3, lags={"decoder": "taesd", "vae": None}))
+    assert not result.success and result.error["node_id"] == "20"
+    message = result.error_message
+    assert "taesdxl_decoder.safetensors" in message and "'taesdxl_decoder' decoder" in message and "4-channel" in message
+    assert not result.traces("20")  # refused before sampling started
