@@ -1,7 +1,7 @@
 """Per-step "lags.trace" messages for the web extension (web/ listens for this event).
 
-Payload: {"node": str, "step": int (1-based), "steps": int, "sigma": float, "level": float
-(the noise level alpha saw: sigma, or sigma/(1-sigma) for flow models),
+Payload: {"node": str, "step": int (1-based), "steps": int, "sigma": float, "level": float | None
+(the noise level alpha saw: sigma, or sigma/(1-sigma) for flow models; None where infinite),
 "alpha": float, "log_w": float | None, "grad_norm": float, "guided": bool,
 "guarded": int}. Sending never raises: sampling must not depend on a UI being there.
 """
@@ -38,6 +38,10 @@ def _mean(values: torch.Tensor, mask: torch.Tensor):
     return value if math.isfinite(value) else None
 
 
+def _finite_or_none(value: float):
+    return value if math.isfinite(value) else None
+
+
 def trace_payload(node_id, step, steps, diagnostics) -> dict:
     d = diagnostics
     guided = d.guided & ~d.guarded
@@ -47,7 +51,7 @@ def trace_payload(node_id, step, steps, diagnostics) -> dict:
         "step": int(step),
         "steps": int(steps),
         "sigma": float(d.sigma.double().mean()),
-        "level": float(d.level.double().mean()),
+        "level": _finite_or_none(float(d.level.double().mean())),  # inf (flow, sigma = 1) is not JSON
         "alpha": float(d.alpha.double().mean()),
         "log_w": _mean(d.log_w, d.guided),
         "grad_norm": grad if grad is not None else 0.0,

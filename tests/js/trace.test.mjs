@@ -9,7 +9,8 @@ const run = (steps, options) => steps.reduce((t, s) => addTracePoint(t, parseTra
 
 test("messages are validated and normalised", () => {
   const p = parseTracePoint(msg(2, { node: 7, log_w: null, grad_norm: NaN }));
-  assert.deepEqual(p, { node: "7", step: 2, steps: 4, sigma: 7, alpha: 0.5, logW: null, gradNorm: null, guided: true, guarded: 0 });
+  assert.deepEqual(p, { node: "7", step: 2, steps: 4, sigma: 7, level: null, alpha: 0.5, logW: null, gradNorm: null, guided: true, guarded: 0 });
+  assert.equal(parseTracePoint(msg(2, { level: 0.25 })).level, 0.25);
   for (const bad of [null, "x", {}, msg(0), msg(1.5), { ...msg(1), node: undefined }, { ...msg(1), steps: 0 }]) {
     assert.equal(parseTracePoint(bad), null);
   }

@@ -1,5 +1,6 @@
 // α(σ) of the LAGS schedule nodes, mirroring the pack's schedulers/alpha.py (no DOM).
 
+import { VE, guidable, noiseLevel } from "./families.js";
 import { roundHalfEven } from "./sigma_schedules.js";
 
 /** The engine guides only where α > this (and α > 0, σ > 0): guidance/engine.py. */
@@ -65,14 +66,17 @@ export function describeSpec(spec) {
 
 /**
  * What the schedule drawing shows: per model call (the σ list minus its final 0)
- * the σ, α and whether guidance runs there.
+ * the σ, α and whether guidance runs there. α sees the family's noise level (σ/(1−σ)
+ * for flow models), as the engine and its schedules do (guidance/families.py).
  */
-export function scheduleSteps(spec, sigmas) {
+export function scheduleSteps(spec, sigmas, family = VE) {
   const stepSigmas = sigmas.slice(0, Math.max(sigmas.length - 1, 0));
-  const alphas = alphaValues(spec, sigmas).slice(0, stepSigmas.length);
-  const guided = alphas.map((a, i) => a > SKIP_BELOW && a > 0 && stepSigmas[i] > 0);
+  const levels = sigmas.map((s) => noiseLevel(family, s));
+  const alphas = alphaValues(spec, levels).slice(0, stepSigmas.length);
+  const guided = alphas.map((a, i) => a > SKIP_BELOW && a > 0 && guidable(family, stepSigmas[i]));
   return {
     sigmas: stepSigmas,
+    family,
     alphas,
     guided,
     guidedCount: guided.filter(Boolean).length,

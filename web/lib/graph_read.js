@@ -15,7 +15,7 @@ export function widgetValue(node, name, fallback) {
   return widget === undefined || widget.value === undefined ? fallback : widget.value;
 }
 
-const nodeType = (node) => node?.comfyClass ?? node?.type;
+export const nodeType = (node) => node?.comfyClass ?? node?.type;
 
 function linkById(graph, id) {
   return graph?.getLink?.(id) ?? graph?.links?.get?.(id) ?? graph?.links?.[id];

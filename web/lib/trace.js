@@ -16,6 +16,7 @@ export function parseTracePoint(data) {
     step,
     steps,
     sigma: finiteOrNull(data.sigma),
+    level: finiteOrNull(data.level), // null where infinite (flow model at σ = 1)
     alpha: finiteOrNull(data.alpha),
     logW: finiteOrNull(data.log_w),
     gradNorm: finiteOrNull(data.grad_norm),
