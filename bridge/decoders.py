@@ -14,6 +14,7 @@ import os
 import torch
 
 from .errors import LagsInputError
+from ..reward_path.lean_backward import make_lean
 from .trainable import trainable_copy
 
 #: Submodules of a VAE's first_stage_model that decoding never touches.
@@ -65,7 +66,7 @@ class VaeRewardDecoder:
                                 * torch.finfo(self.dtype).bits / 32)
 
     def decode(self, x0: torch.Tensor) -> torch.Tensor:
-        module = trainable_copy(self.vae.first_stage_model, x0.device, self.dtype, skip=_ENCODER_PARTS)
+        module = lean_copy(self.vae.first_stage_model, x0.device, self.dtype, skip=_ENCODER_PARTS)
         z = self.base_model.process_latent_out(x0)
         return to_unit_range(module.decode(z.to(self.dtype)))
 
@@ -84,8 +85,16 @@ class TaesdRewardDecoder:
         self.source = load_taesd_decoder(base_model.latent_format)
 
     def decode(self, x0: torch.Tensor) -> torch.Tensor:
-        module = trainable_copy(self.source, x0.device, torch.float32)
+        module = lean_copy(self.source, x0.device, torch.float32)
         return to_unit_range(module.decode(x0.float()))
+
+
+def lean_copy(module, device, dtype, skip=()) -> torch.nn.Module:
+    """The cached trainable copy, rewired once to save little for backward (lean_backward)."""
+    copy = trainable_copy(module, device, dtype, skip=skip)
+    if not hasattr(copy, "lean_changes"):
+        make_lean(copy)
+    return copy
 
 
 def find_taesd_decoder(latent_format) -> str:

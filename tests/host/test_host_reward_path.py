@@ -59,3 +59,24 @@ def result_vae_module(host):
 
     return fixture_nodes._VAES[(77, 4)].first_stage_model
     assert trainable.cached_sources() <= trainable.MAX_SOURCES
+
+
+def test_lean_vae_copy_matches_plain_autograd_on_comfyuis_vae(host):
+    """The rewired copy (reward_path/lean_backward.py) on ComfyUI's real VAE classes: the
+    ResnetBlocks are fused, every conv saves no input, and gradients are unchanged."""
+    decoders = host.pack("bridge.decoders")
+    trainable = host.pack("bridge.trainable")
+    vae = tiny_models.tiny_vae(seed=5)
+    lean = decoders.lean_copy(vae.first_stage_model, "cpu", torch.float32, skip=("encoder",))
+    convs, fused = lean.lean_changes
+    assert convs > 10 and fused >= 8
+    trainable.clear_cache()
+    plain = trainable.trainable_copy(vae.first_stage_model, "cpu", torch.float32, skip=("encoder",))
+    assert not hasattr(plain, "lean_changes")
+    z = torch.randn(1, 4, 6, 6, generator=torch.Generator().manual_seed(0))
+    grads = []
+    for module in (plain, lean):
+        x = z.clone().requires_grad_(True)
+        out = module.decode(x)
+        grads.append(torch.autograd.grad((out * torch.linspace(-1, 1, out.numel()).view_as(out)).sum(), x)[0])
+    assert torch.allclose(grads[0], grads[1], rtol=1e-4, atol=1e-6)
