@@ -37,6 +37,7 @@ class SamplingRun:
         self.reward_path = None
         self.schedule = None
         self.bound_to = None
+        self.cpu_sigmas = None  # the sampler's sigma list on the CPU (trace step numbers)
         self.guarded = 0
         self.calls = 0
         self.warned_unbound = False
@@ -126,7 +127,7 @@ class LagsPostCfg:
 
         diagnostics = result.diagnostics
         run.guarded += diagnostics.num_guarded
-        step, steps = step_position(float(diagnostics.sigma.max()), sample_sigmas)
+        step, steps = step_position(float(diagnostics.sigma.max()), run.cpu_sigmas if sample_sigmas is not None else None)
         payload = trace_payload(self.settings.node_id, step or run.calls, steps, diagnostics)
         if payload["log_w"] is not None:  # the reward's own units, comparable across resolutions
             payload["log_w"] /= latent_pixels(x)
@@ -171,6 +172,7 @@ class LagsPostCfg:
             return run.schedule
         if run.bound_to is not sample_sigmas:
             # Schedules see the family's noise level (sigma/(1-sigma) for flow models), as alpha does.
-            run.schedule = self.settings.schedule.bind(run.family.noise_level(torch.as_tensor(sample_sigmas)))
+            run.cpu_sigmas = torch.as_tensor(sample_sigmas).detach().double().cpu()  # once, not per model call
+            run.schedule = self.settings.schedule.bind(run.family.noise_level(run.cpu_sigmas))
             run.bound_to = sample_sigmas
         return run.schedule

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import torch
 
 from .base import CombinedReward
+from .scored_reward import ScoredReward
 
 EVAL_CHUNK = 16  # images scored at once: bounds activation memory on large batches
 
@@ -46,9 +47,19 @@ def _column(reward, lam, single: bool) -> str:
     return "log w" if single else f"{getattr(reward, 'name', 'reward')} log w{weight}"
 
 
-def _per_term(reward, lam, x):
+def _per_term(reward, lam, x, probabilities: list):
+    """(shown value, lam * log w) per image, each model run once; classifier rewards append
+    their class probabilities to `probabilities` for their report."""
+    if isinstance(reward, ScoredReward):  # log w = strength * score: one model pass
+        score = reward.score(x).float()
+        return score, lam * reward.strength * score
     if hasattr(reward, "score") and getattr(reward, "score_name", None):
         return reward.score(x).float(), lam * reward.log_w(x).float()
+    if hasattr(reward, "report_from"):
+        log_probs = reward.log_probs(x)
+        probabilities.append(log_probs.exp().cpu())
+        value = lam * reward.log_w_from(log_probs).float()
+        return value, value
     value = lam * reward.log_w(x).float()
     return value, value
 
@@ -62,19 +73,21 @@ def evaluate(reward, x: torch.Tensor, device=None) -> Evaluation:
     if not single or columns[0] != "log w":
         columns.append("log w")
     rows, totals = [], []
+    probabilities = {id(r): [] for r, _ in terms}
     with torch.no_grad():
         for start in range(0, x.shape[0], EVAL_CHUNK):
             chunk = x[start:start + EVAL_CHUNK]
             values, total = [], torch.zeros(chunk.shape[0])
             for r, lam in terms:
-                shown, log_w = _per_term(r, lam, chunk)
+                shown, log_w = _per_term(r, lam, chunk, probabilities[id(r)])
                 values.append(shown.cpu())
                 total = total + log_w.cpu()
             if len(columns) > len(values):
                 values.append(total)
             rows += torch.stack(values, dim=1).tolist()
             totals += total.tolist()
-    notes = [r.report(x) for r, _ in terms if hasattr(r, "report")]
+    notes = [r.report_from(torch.cat(probabilities[id(r)])) if probabilities[id(r)] else r.report(x)
+             for r, _ in terms if hasattr(r, "report")]
     return Evaluation(columns, rows, totals, notes, score_first=single and columns[0] != "log w")
 
 

@@ -121,13 +121,19 @@ class ClassifierFairnessReward(Reward):
             raise ValueError(f"{_NAME}: steer class index {index} is out of range 0..{len(self.class_names) - 1}")
         return index
 
-    def log_w(self, x):
-        log_probs = self.classifier.log_probs(image_rgb(x, _NAME)).float()
+    def log_probs(self, x) -> torch.Tensor:
+        """log p(y|x) [B, K] from the classifier (one pass)."""
+        return self.classifier.log_probs(image_rgb(x, _NAME)).float()
+
+    def log_w_from(self, log_probs: torch.Tensor) -> torch.Tensor:
         if self.mode == STEER:
             value = log_probs[:, self.steer_index]
         else:
             value = fairness_log_weight(log_probs, self.target, self.base)
-        return (self.strength * value).to(device=x.device, dtype=torch.float32)
+        return self.strength * value
+
+    def log_w(self, x):
+        return self.log_w_from(self.log_probs(x)).to(device=x.device, dtype=torch.float32)
 
     def faithful_decode_scale(self, image_hw) -> float:
         size = getattr(getattr(getattr(self.classifier, "backbone", None), "preprocess", None), "size", None)
@@ -143,8 +149,12 @@ class ClassifierFairnessReward(Reward):
 
     def report(self, images) -> str:
         """Achieved class frequencies on a batch, next to the target and base mix."""
-        return class_frequency_table(self.class_probabilities(images), self.class_names, self.target,
-                                     self.base, self.base_source, self.mode, self.steer_index)
+        return self.report_from(self.class_probabilities(images))
+
+    def report_from(self, probabilities: torch.Tensor) -> str:
+        """report() from class probabilities already computed (Reward Evaluate: one classifier pass)."""
+        return class_frequency_table(probabilities, self.class_names, self.target, self.base, self.base_source,
+                                     self.mode, self.steer_index)
 
     def describe(self):
         if self.mode == STEER:

@@ -63,6 +63,7 @@ class ModelPlacement:
         self.placer = placer
         self.target = None  # device chosen by the last explicit place()
         ensure_normal_tensors(self.module)
+        self._checked = self._weights_signature()  # weights as ensure_normal_tensors last saw them
 
     @property
     def device(self) -> torch.device:
@@ -82,9 +83,17 @@ class ModelPlacement:
                 self.placer(self.module, device, dtype)
             else:
                 self.module.to(device=device, dtype=dtype)
-        ensure_normal_tensors(self.module)
+        if self._weights_signature() != self._checked:
+            # Only after a real move: walking every parameter of a ViT-H costs ms per step.
+            ensure_normal_tensors(self.module)
+            self._checked = self._weights_signature()
         self.target = device
         return self
+
+    def _weights_signature(self):
+        """Changes whenever the weights were moved, cast or reloaded (new storage)."""
+        first = next(self.module.parameters(), None)
+        return None if first is None else (first.device, first.dtype, first.data_ptr())
 
     def ready(self, fallback_device) -> "ModelPlacement":
         """Before each use: back to the chosen device (or the pixels' device if none was chosen).

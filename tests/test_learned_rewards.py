@@ -148,6 +148,30 @@ def test_prepare_places_weights_in_cpu_float32_and_fp16_policy():
     assert x.grad is not None
 
 
+def test_placer_reuse_walks_the_weights_only_after_a_move(monkeypatch):
+    import rewards.model_placement as placement_module
+
+    walks = []
+    real = placement_module.ensure_normal_tensors
+    monkeypatch.setattr(placement_module, "ensure_normal_tensors", lambda m: walks.append(1) or real(m))
+    moves = []
+
+    def placer(module, device, dtype):  # like ComfyUI's: a no-op while the model stays loaded
+        if moves and moves[-1] == "offloaded":
+            with torch.inference_mode():
+                module.to(dtype=torch.float64).to(dtype=dtype)  # reloaded in inference mode: new storage
+        moves.append("placed")
+
+    placement = placement_module.ModelPlacement(torch.nn.Linear(3, 2), placer=placer)
+    walks.clear()
+    for _ in range(5):
+        placement.ready("cpu")
+    assert len(walks) == 0
+    moves.append("offloaded")
+    placement.ready("cpu")
+    assert len(walks) == 1 and not placement.module.weight.is_inference()
+
+
 def test_text_embeddings_are_cached(pickscore_dir):
     backbone = load_pickscore(pickscore_dir)
     first = backbone.text_embeddings(["a dog"])

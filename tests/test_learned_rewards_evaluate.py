@@ -50,18 +50,32 @@ def test_ab_table_has_both_batches_and_the_mean_difference(pickscore):
     assert f"PickScore: {diff:+.4f}" in text
 
 
-def test_fairness_report_is_appended():
+def test_fairness_report_is_appended_and_each_image_is_classified_once():
     class Fixed:
         class_names = ["cat", "dog"]
+        classified = 0
 
         def log_probs(self, images):
+            self.classified += images.shape[0]
             return torch.log_softmax(torch.stack([images.mean((1, 2, 3)), 1 - images.mean((1, 2, 3))], -1) * 20, -1)
 
         def prepare(self, device):
             return self
 
     images = torch.cat([torch.ones(2, 8, 8, 3), torch.zeros(1, 8, 8, 3)])
-    result = evaluate(ClassifierFairnessReward(Fixed(), base="0.5, 0.5"), images)
+    classifier = Fixed()
+    reward = ClassifierFairnessReward(classifier, base="0.5, 0.5")
+    result = evaluate(reward, images)
+    assert classifier.classified == 3
     assert result.columns == ["log w"] and len(result.notes) == 1
+    assert torch.allclose(torch.tensor(result.total), reward.log_w(images), atol=1e-6)
     text = format_table(result)
     assert "Class frequencies on 3 image(s)" in text and " 66.7%" in text
+
+
+def test_a_learned_score_is_computed_once_per_image(pickscore, monkeypatch):
+    calls = []
+    score = type(pickscore).score
+    monkeypatch.setattr(type(pickscore), "score", lambda self, x: calls.append(x.shape[0]) or score(self, x))
+    evaluate(pickscore, sample_images(3, 64, 64, seed=5))
+    assert calls == [3]
