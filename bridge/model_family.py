@@ -49,7 +49,8 @@ def _relation(sampling):
 def model_family(model):
     """The families.NoiseFamily to guide `model` (a ModelPatcher or BaseModel) with."""
     base = getattr(model, "model", model)
-    latent_format = getattr(base, "latent_format", None)
+    getter = getattr(model, "get_model_object", None)
+    latent_format = getter("latent_format") if callable(getter) else getattr(base, "latent_format", None)
     dims = getattr(latent_format, "latent_dimensions", 2)
     if dims != 2:
         kind = {1: "audio or 3-D", 3: "video"}.get(dims, f"{dims}-D")

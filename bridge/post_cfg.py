@@ -47,6 +47,8 @@ class SamplingRun:
         self.guider = None  # the guider whose predict_noise is running (PREDICT_NOISE wrapper)
         self.seed = None
         self.inpaint = None  # inpaint.InpaintRegion while sampling with a noise mask
+        self.pending_update = None  # non-CFG guiders: D_q - D, added after the guider combines
+        self.warned_order = False
 
 
 class LagsPostCfg:
@@ -95,10 +97,16 @@ class LagsPostCfg:
         return executor(guider, sigmas, extra_args, callback, noise, latent_image, denoise_mask, disable_pbar)
 
     def predict_noise_wrapper(self, executor, x, timestep, model_options={}, seed=None):
-        """Notes which guider is predicting, so the probe can repeat exactly its prediction."""
+        """Notes which guider is predicting, so the probe can repeat exactly its prediction.
+        Guiders other than plain CFG may combine further after the post-CFG chain (nested
+        DualCFG scales it by cfg2), so their guidance update is added to their final output here."""
         run = self.run if self.run is not None else self.start_run()
-        run.guider, run.seed = executor.class_obj, seed
-        return executor(x, timestep, model_options, seed)
+        run.guider, run.seed, run.pending_update = executor.class_obj, seed, None
+        out = executor(x, timestep, model_options, seed)
+        if run.pending_update is not None:
+            out = out + run.pending_update.to(out.dtype)
+            run.pending_update = None
+        return out
 
     # -- one model evaluation -------------------------------------------------------------
     def __call__(self, args: dict) -> torch.Tensor:
@@ -108,6 +116,7 @@ class LagsPostCfg:
         base_model = args["model"]
         if run.family is None:
             run.family = model_family(base_model)
+            self._warn_about_later_patches(run, args["model_options"])
         sample_sigmas = args["model_options"].get("transformer_options", {}).get("sample_sigmas")
         schedule = self._schedule(run, sample_sigmas)
         if run.reward_path is None:
@@ -134,7 +143,21 @@ class LagsPostCfg:
         send_trace(payload)
         if plain:
             return result.denoised
-        return denoised if result.update is None else denoised + result.update
+        run.pending_update = result.update  # added to the guider's final output (predict_noise_wrapper)
+        return denoised
+
+    def _warn_about_later_patches(self, run, model_options) -> None:
+        """Post-CFG patches after LAGS (Self-Attention Guidance...) may keep state from the last
+        model call, which is LAGS's probe, not the step's own call."""
+        chain = list(model_options.get("sampler_post_cfg_function", []))
+        later = chain[chain.index(self) + 1:] if self in chain else []
+        if later and not run.warned_order:
+            run.warned_order = True
+            names = ", ".join(sorted({getattr(fn, "__qualname__", type(fn).__name__) for fn in later}))
+            logging.warning("LAGS: %d post-CFG patch(es) run after LAGS (%s). LAGS's extra model call comes "
+                            "before them, so a patch that records something in the model call (Self-Attention "
+                            "Guidance records attention) sees the probe's call. Apply such patches to the "
+                            "model before LAGS Guidance.", len(later), names)
 
     def _guided(self, run, denoiser, log_w, x, sigma, schedule, denoised, base_model):
         """guided_denoise; out of memory on the way steps the reward path down to a cheaper

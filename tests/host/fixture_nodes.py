@@ -59,7 +59,8 @@ class TinyCheckpoint(_Node):
 
     def run(self, kind, seed, ckpt_name=""):
         model = _cached(_MODELS, (kind, seed), lambda: tiny_models.tiny_model(kind, seed))
-        vae = _cached(_VAES, (seed, 4), lambda: tiny_models.tiny_vae(seed))
+        channels = tiny_models.latent_channels(kind)
+        vae = _cached(_VAES, (seed, channels), lambda: tiny_models.tiny_vae(seed, channels))
         return (model, tiny_models.tiny_clip(kind), vae)
 
 
@@ -165,6 +166,30 @@ class Capture(_AlwaysRerun):
         return ()
 
 
+class CountModelCalls(_AlwaysRerun):
+    """MODEL patch: CAPTURES[label] lists the batch size of every diffusion-model call
+    (an APPLY_MODEL wrapper, so guidance probes and every guider's calls are counted)."""
+
+    @classmethod
+    def INPUT_TYPES(cls):
+        return {"required": {"model": ("MODEL",), "label": ("STRING", {"default": "calls"})}}
+
+    RETURN_TYPES = ("MODEL",)
+
+    def run(self, model, label):
+        import comfy.patcher_extension
+
+        calls = CAPTURES.setdefault(label, [])
+
+        def record(executor, x, *args, **kwargs):
+            calls.append(int(x.shape[0]))
+            return executor(x, *args, **kwargs)
+
+        patched = model.clone()
+        patched.add_wrapper_with_key(comfy.patcher_extension.WrappersMP.APPLY_MODEL, "lags_test_count", record)
+        return (patched,)
+
+
 NODE_CLASS_MAPPINGS = {
     "LAGSTest_TinyCheckpoint": TinyCheckpoint,
     "LAGSTest_TinyVAE": TinyVAE,
@@ -175,4 +200,5 @@ NODE_CLASS_MAPPINGS = {
     "LAGSTest_Schedule": ObjectSchedule,
     "LAGSTest_Redness": Redness,
     "LAGSTest_Capture": Capture,
+    "LAGSTest_CountModelCalls": CountModelCalls,
 }
