@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from make_workflows import (NOTE_COMMON, SAMPLING, Graph, decode_and_save, lags_branch,  # noqa: E402
+from make_workflows import (NOTE_HOW, NOTE_STRENGTH, SAMPLING, Graph, decode_and_save, lags_branch,  # noqa: E402
                             sdxl_base, shared_sampling, write_workflows)
 
 PICKSCORE_FOLDER = "PickScore_v1"
@@ -72,10 +72,11 @@ def pickscore_workflow(specs, version) -> dict:
         "your prompt, without changing the checkpoint. The shared prompt feeds both the text encoder and "
         "the reward; A is a plain KSampler with the same seed, steps and CFG, so the Evaluate node's table "
         "compares guided and plain PickScores directly.\n\n"
-        f"**Needs:** the `{PICKSCORE_FOLDER}` folder in `models/rewards` (config.json, model.safetensors, "
-        f"tokenizer and preprocessor files; see `{DOCS}`). PickScore adds about 2 GB of VRAM (fp16) plus "
-        "activations for its gradient.\n\n**Strength 1** weights each image by exp(PickScore): the odds "
-        "PickScore gives it in a pairwise comparison. 2-3 pushes harder.\n\n" + NOTE_COMMON)},
+        f"**Needs:** an SDXL checkpoint (`sd_xl_base_1.0.safetensors`) in `models/checkpoints`, and the "
+        f"`{PICKSCORE_FOLDER}` folder in `models/rewards` (config.json, model.safetensors, tokenizer and "
+        f"preprocessor files; see `{DOCS}`). PickScore adds about 2 GB of VRAM (fp16) plus activations for its "
+        "gradient.\n\n**Default strength** pulls as hard per PickScore point as the colour reward's default "
+        "does for a clear colour change; 3x pushes much harder.\n\n" + NOTE_HOW + NOTE_STRENGTH)},
         title="About this workflow", size=(440, 640))
     return g.to_json("sdxl_pickscore")
 
@@ -105,14 +106,15 @@ def fairness_workflow(specs, version) -> dict:
         "Sampler A runs first without guidance; its 8 images estimate the model's own class mix (the "
         "'base'), shown on the left. Sampler B re-weights each image by target/base for its class. The "
         "Evaluate table shows the class frequencies achieved by B next to A.\n\n"
-        f"**Needs:** an open_clip checkpoint with its open_clip_config.json in `models/rewards` (here "
-        f"`{CLASSIFIER_CLIP}`, about 0.3 GB VRAM; see `{DOCS}`).\n\n"
+        f"**Needs:** an SDXL checkpoint (`sd_xl_base_1.0.safetensors`) in `models/checkpoints`, and an "
+        f"open_clip checkpoint with its open_clip_config.json in `models/rewards` (here `{CLASSIFIER_CLIP}`, "
+        f"about 0.3 GB VRAM; see `{DOCS}`).\n\n"
         "**Settings:** `target_proportions` empty = equal shares; type e.g. `0.3, 0.7` otherwise. Type "
         "`base_proportions` to skip the calibration estimate. With 8 images the achieved mix varies by "
         "chance (one image is 12.5%); judge it over several seeds. `mode` = steer pushes all images to one "
-        "class.\n\n**Memory:** 8 images at 1024x1024 are heavy on the reward path; if the sampler runs out of "
-        "memory, set `decode_scale` to 0.25 (the classifier only looks at 224x224) or `decoder` to taesd.\n\n"
-        + NOTE_COMMON)}, title="About this workflow", size=(440, 760))
+        "class.\n\n**Memory:** `decode_scale` auto decodes each image at the 224 px the classifier looks at "
+        "and scores the batch in chunks that fit, so 8 images at 1024x1024 run (docs/memory.md).\n\n"
+        + NOTE_HOW + NOTE_STRENGTH)}, title="About this workflow", size=(440, 760))
     return g.to_json("sdxl_fairness")
 
 

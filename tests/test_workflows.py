@@ -59,6 +59,27 @@ def test_reward_workflows_have_the_promised_graph(name, reward):
         assert prompt[sampler["inputs"][name_][0]]["class_type"] == source
 
 
+@pytest.mark.parametrize("name, checkpoint, cfg", [("flux_dev_colour_reward.json", "flux1-dev-fp8.safetensors", 1.0),
+                                                   ("sd35_colour_reward.json", "sd3.5_large_fp8_scaled.safetensors", 4.5)])
+def test_flow_model_workflows(name, checkpoint, cfg):
+    workflow = load(SNAPSHOT.parent / name)
+    assert widgets(node_of(workflow, "CheckpointLoaderSimple"))["ckpt_name"] == checkpoint
+    prompt = ui_to_api(workflow, SPECS)
+    sampler = next(n for n in prompt.values() if n["class_type"] == "LAGSWeightedSampler")
+    assert sampler["inputs"]["cfg"] == cfg
+    assert prompt[sampler["inputs"]["latent_image"][0]]["class_type"] == "EmptySD3LatentImage"  # 16 channels
+    positive = prompt[sampler["inputs"]["positive"][0]]["class_type"]
+    assert positive == ("FluxGuidance" if "flux" in name else "CLIPTextEncode")  # Flux dev: guidance-distilled
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_notes_say_what_is_needed_once(path):
+    notes = [n["widgets_values"][0] for n in load(path)["nodes"] if n["type"] == "MarkdownNote"]
+    if notes:
+        assert sum(note.count("**Needs:**") for note in notes) == 1
+        assert "roughly" not in " ".join(notes)  # measured figures, not guesses
+
+
 def test_ab_workflow_feeds_one_seed_steps_and_cfg_to_both_samplers():
     prompt = ui_to_api(load(SNAPSHOT.parent / "ab_plain_vs_lags.json"), SPECS)
     plain = next(n for n in prompt.values() if n["class_type"] == "KSampler")

@@ -37,7 +37,8 @@ def workflow_node_types(folder: Path = WORKFLOWS) -> set[str]:
 #: before any workflow exists, still gets them).
 CORE_TYPES = {
     "CheckpointLoaderSimple", "CLIPTextEncode", "EmptyLatentImage", "KSampler",
-    "VAEDecode", "SaveImage", "PreviewImage", "PrimitiveInt", "PrimitiveFloat",
+    "VAEDecode", "SaveImage", "PreviewImage", "PrimitiveInt", "PrimitiveFloat", "FluxGuidance",
+    "EmptySD3LatentImage",
 }
 
 

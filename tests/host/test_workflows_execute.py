@@ -1,6 +1,6 @@
 """Every shipped workflow, converted to API format, runs in a real ComfyUI (tiny models).
 
-The checkpoint loader and text encoders are swapped for the harness's tiny SDXL
+The checkpoint loader and text encoders are swapped for the harness's tiny SDXL (SD3, Flux)
 stand-ins, the latent is shrunk to 64x64 pixels and steps to 3; everything else
 (LAGS nodes, schedule, VAEDecode, SaveImage, shared primitives) runs as shipped.
 """
@@ -30,7 +30,7 @@ def shrink(prompt: dict) -> dict:
     prompt = copy.deepcopy(prompt)
     for node in prompt.values():
         inputs = node["inputs"]
-        if node["class_type"] == "EmptyLatentImage":
+        if node["class_type"] in ("EmptyLatentImage", "EmptySD3LatentImage"):
             inputs.update(width=TINY_PIXELS, height=TINY_PIXELS)
         if "steps" in inputs:
             if isinstance(inputs["steps"], list):
@@ -40,11 +40,16 @@ def shrink(prompt: dict) -> dict:
     return prompt
 
 
+def tiny_kind(name: str) -> str:
+    """The tiny stand-in architecture for a workflow's checkpoint."""
+    return "flux" if name.startswith("flux") else "sd3" if name.startswith("sd3") else "sdxl"
+
+
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
 def test_shipped_workflow_executes(path):
     workflow = json.loads(path.read_text(encoding="utf-8"))
     prompt = provide_reward_files(shrink(ui_to_api(workflow, load_specs())))  # tiny reward models, if any
-    result = harness.run_api_prompt(prompt, kind="sdxl")
+    result = harness.run_api_prompt(prompt, kind=tiny_kind(path.name))
     assert result.success, result.error_message
     saves = [node_id for node_id, node in prompt.items() if node["class_type"] == "SaveImage"]
     assert saves and all(result.outputs.get(node_id, {}).get("images") for node_id in saves), result.outputs
@@ -61,6 +66,6 @@ def test_a_broken_prompt_is_reported_not_passed():
     prompt = shrink(ui_to_api(json.loads(path.read_text(encoding="utf-8")), load_specs()))
     reward = next(n for n in prompt.values() if n["class_type"] == "LAGSFrequencyReward")
     reward["inputs"].update(f_lo=0.4, f_hi=0.3)
-    result = harness.run_api_prompt(prompt, kind="sdxl")
+    result = harness.run_api_prompt(prompt, kind=tiny_kind(path.name))
     assert not result.success
     assert "f_lo must be below f_hi" in result.error_message
