@@ -36,7 +36,7 @@ def guidance_inputs() -> list:
         io.Combo.Input("decode_scale", options=list(DECODE_SCALES), default=DECODE_SCALES[0],
                        tooltip="How large the reward looks at the picture while guiding. auto: as small as "
                                "the reward still judges correctly (colour 1/4, palette 1/2, CLIP rewards "
-                               "224 px, fine-detail bands full size), in tiles when memory is short. "
+                               "224 px, frequency full size), in tiles when memory is short. "
                                "1.0 / 0.5 / 0.25: force a fraction of the full size (0.5 = a quarter of "
                                "the pixels)."),
         io.Combo.Input("decoder", options=list(DECODERS), default="vae",

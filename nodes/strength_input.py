@@ -1,14 +1,7 @@
-"""The strength widget every reward node shares, and its calibrated defaults.
+"""The strength widget every reward node shares (defaults: rewards/defaults.py).
 
 Guidance uses log w per latent pixel (reward_path/unit.py), so a strength gives the same
-visible change at 512^2, 1024^2 and any aspect ratio. Defaults:
-- colour and frequency: calibrated with real decoder weights (TAEF2) on real photos so the
-  shipped workflows show a clear, non-destructive change (`python -m benchmarks.real_weights`,
-  docs/real_weights.md: colour mean shift Delta-E 5-20 at 512^2 and 1024^2);
-- learned rewards (no real weights exist here to calibrate them): the same log-weight per
-  latent pixel for a "clear change" of their own score as the colour default gives for a clear
-  colour change (Delta-E 10 = 0.1 colour distance): one PickScore / HPS / aesthetic point, one
-  nat of class log-probability.
+visible change at 512^2, 1024^2 and any aspect ratio.
 """
 from __future__ import annotations
 
@@ -19,11 +12,7 @@ from comfy_api.latest import io
 #: Widget maximum: about 100x the defaults' visible change, well into image destruction.
 STRENGTH_MAX = 1000.0
 
-COLOUR_STRENGTH = 3.0
-FREQUENCY_STRENGTH = 30.0
-#: log w change of the colour default for a clear change (0.1 colour distance).
-_CLEAR_CHANGE_LOG_W = COLOUR_STRENGTH * 0.1
-LEARNED_STRENGTH = round(_CLEAR_CHANGE_LOG_W / 1.0, 6)  # per point / per nat of their score
+from ..rewards.defaults import COLOUR_STRENGTH, FREQUENCY_STRENGTH, LEARNED_STRENGTH  # noqa: F401 (re-export)
 
 UNIT_SENTENCE = ("Per latent pixel: the same value gives the same visible change at any image size "
                  "(guidance multiplies log w by the latent's pixel count; Reward Evaluate shows the reward's own score).")

@@ -6,6 +6,8 @@ item chunks or tiles) that keeps the decoder's autograd within the budget.
 """
 from __future__ import annotations
 
+import math
+
 import torch
 import torch.nn.functional as F
 
@@ -20,12 +22,17 @@ AUTO = "auto"
 DEFAULT_BUDGET = 2.0 * 2**30
 
 
+def scaled_size(n: int, scale: float) -> int:
+    """A side scaled, rounded UP: the decode is never smaller than the scale a reward asked for."""
+    return max(1, math.ceil(n * scale - 1e-9))
+
+
 def downscale_latent(x0: torch.Tensor, scale: float) -> torch.Tensor:
     """Differentiable area downsampling of a [B,C,H,W] latent (decode scale < 1)."""
     if scale >= 1.0:
         return x0
     h, w = x0.shape[-2:]
-    return F.interpolate(x0, size=(max(1, round(h * scale)), max(1, round(w * scale))), mode="area")
+    return F.interpolate(x0, size=(scaled_size(h, scale), scaled_size(w, scale)), mode="area")
 
 
 def faithful_scale(reward, image_hw) -> float:
@@ -74,14 +81,18 @@ class RewardPath:
     def check(self, latent_hw) -> None:
         """Raise (before sampling) if the reward cannot be measured at the chosen scale."""
         if self.decoder is not None:
-            self.reward_at(self.effective_scale(latent_hw, self.scale_for(latent_hw)))
+            self.reward_at(self.decoded_scale(latent_hw))
 
     @staticmethod
     def effective_scale(latent_hw, scale: float) -> float:
-        """The scale downscale_latent really applies (sizes are rounded to whole pixels)."""
+        """The scale downscale_latent really applies (sizes are rounded up to whole pixels)."""
         if scale >= 1.0:
             return 1.0
-        return min(max(1, round(n * scale)) / n for n in latent_hw)
+        return min(scaled_size(n, scale) / n for n in latent_hw)
+
+    def decoded_scale(self, latent_hw) -> float:
+        """The scale this path decodes a latent of this size at."""
+        return self.effective_scale(latent_hw, self.scale_for(latent_hw))
 
     # -- evaluation ----------------------------------------------------------------------
     def image(self, x0: torch.Tensor) -> torch.Tensor:
@@ -93,8 +104,7 @@ class RewardPath:
     def natural_log_w(self, x0: torch.Tensor) -> torch.Tensor:
         if self.decoder is None:
             return self.reward.log_w(x0)
-        scale = self.effective_scale(x0.shape[-2:], self.scale_for(x0.shape[-2:]))
-        return self.reward_at(scale).log_w(self.image(x0))
+        return self.reward_at(self.decoded_scale(x0.shape[-2:])).log_w(self.image(x0))
 
     def __call__(self, x0: torch.Tensor) -> torch.Tensor:
         return guidance_units(self.natural_log_w(x0), x0)
@@ -106,7 +116,7 @@ class RewardPath:
         never below the scale the reward declares faithful. None when nothing cheaper is left."""
         if self.decoder is None:
             return None
-        z_hw = [max(1, round(n * self.scale_for(latent_hw))) for n in latent_hw]
+        z_hw = [scaled_size(n, self.scale_for(latent_hw)) for n in latent_hw]
         plan = plan_decode(1, z_hw, self.decoder.factor, self.decoder.bytes_per_pixel, self.budget)
         if plan.tile is None or plan.tile > MIN_TILE:
             self.budget /= 4

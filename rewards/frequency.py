@@ -11,10 +11,9 @@ borders). The share is in 0..1 and independent of contrast and image size.
 log w = +strength * share ("favour") or -strength * share ("suppress").
 Typical bands: 0.25..0.5 is fine texture/noise; 0.02..0.1 is large shapes.
 
-Bands are always in cycles per pixel of the full-size image. When the reward path decodes
-at a smaller scale s, the same detail sits at f / s cycles per decoded pixel, so the band is
-mapped there (`at_decode_scale`); a band whose top is above what that decode can show
-raises a ValueError naming the band and the scale.
+Bands are always in cycles per pixel of the full-size image, and the share needs the whole
+spectrum, so the reward path always decodes it at full size (in tiles where memory needs);
+a forced smaller decode raises a ValueError naming the band and the scale.
 """
 from __future__ import annotations
 
@@ -94,23 +93,19 @@ class FrequencyReward(Reward):
         return band / (total + 1e-12 * height * width)
 
     def faithful_decode_scale(self, image_hw) -> float:
-        # A decode at scale s shows frequencies up to 0.5 * s cycles per full-size pixel along
-        # each axis; the closed top band (f_hi at the corner) needs every one of them.
-        return 1.0 if self.f_hi > 0.5 else min(1.0, 2.0 * self.f_hi)
+        # The share's denominator is the energy of the whole spectrum, which a smaller decode
+        # cannot show (measured with real decoder weights: the gradient at the smallest scale
+        # that still shows the band pointed elsewhere, cosine 0.05-0.38; docs/real_weights.md).
+        return 1.0
 
     def at_decode_scale(self, scale: float) -> "FrequencyReward":
         if scale >= 1.0:
             return self
-        if scale < self.faithful_decode_scale(None) - 1e-9:
-            raise ValueError(
-                f"{_NAME}: the band {self.f_lo:g}-{self.f_hi:g} cycles/pixel (of the full-size image) cannot be "
-                f"measured on an image decoded at scale {scale:g}: that decode shows detail only up to "
-                f"{0.5 * scale:g} cycles/pixel. Use decode_scale auto (or >= {self.faithful_decode_scale(None):g}), "
-                "or a band below it.")
-        adapted = FrequencyReward.__new__(FrequencyReward)
-        adapted.__dict__.update(self.__dict__)
-        adapted.f_lo, adapted.f_hi = self.f_lo / scale, min(self.f_hi / scale, MAX_FREQUENCY)
-        return adapted
+        raise ValueError(
+            f"{_NAME}: the band {self.f_lo:g}-{self.f_hi:g} cycles/pixel cannot be measured at decode scale "
+            f"{scale:g}: the reward is the band's share of the full-size image's whole spectrum, and that decode "
+            f"shows detail only up to {0.5 * scale:g} cycles/pixel of the full size. Use decode_scale auto or 1.0 "
+            "(large images are decoded in tiles, within the memory budget).")
 
     def log_w(self, x: torch.Tensor) -> torch.Tensor:
         sign = 1.0 if self.mode == "favour" else -1.0

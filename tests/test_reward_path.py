@@ -57,8 +57,9 @@ def test_values_are_natural_log_w_times_latent_pixels():
     (ColourReward(strength=1.0), 0.25),
     (ColourReward(palette="#ff0000, #0000ff", strength=1.0), 0.5),
     (FrequencyReward(0.25, 0.5, "suppress", 1.0), 1.0),
-    (FrequencyReward(0.02, 0.1, "favour", 1.0), 0.2),
-    (CombinedReward([(ColourReward(strength=1.0), 1.0), (FrequencyReward(0.02, 0.2, "favour", 1.0), 1.0)]), 0.4),
+    (FrequencyReward(0.02, 0.1, "favour", 1.0), 1.0),  # a share of the whole spectrum: always full size
+    (CombinedReward([(ColourReward(strength=1.0), 1.0), (ColourReward(palette="#fff, #000", strength=1.0), 1.0)]), 0.5),
+    (CombinedReward([(ColourReward(strength=1.0), 1.0), (FrequencyReward(0.02, 0.2, "favour", 1.0), 1.0)]), 1.0),
 ])
 def test_auto_decodes_at_the_scale_the_reward_declares(reward, scale):
     decoder = UpsampleDecoder()
@@ -68,12 +69,31 @@ def test_auto_decodes_at_the_scale_the_reward_declares(reward, scale):
     assert decoder.decoded[-1] == (round(64 * scale), round(64 * scale))
 
 
-def test_frequency_band_is_mapped_to_the_decoded_pixels():
-    reward = FrequencyReward(0.02, 0.1, "favour", 1.0)
-    mapped = RewardPath(reward, UpsampleDecoder(), 0.5).reward_at(0.5)
-    assert (mapped.f_lo, mapped.f_hi) == pytest.approx((0.04, 0.2))
-    with pytest.raises(ValueError, match=r"band 0.25-0.5 .* scale 0.5"):
-        RewardPath(FrequencyReward(0.25, 0.5, "suppress", 1.0), UpsampleDecoder(), 0.5).check((64, 64))
+@pytest.mark.parametrize("band", [(0.25, 0.5), (0.02, 0.1)])
+def test_frequency_reward_refuses_any_smaller_decode_naming_band_and_scale(band):
+    reward = FrequencyReward(*band, "suppress", 1.0)
+    assert RewardPath(reward, UpsampleDecoder(), "auto").decoded_scale((64, 64)) == 1.0
+    with pytest.raises(ValueError, match=rf"band {band[0]:g}-{band[1]:g} .* decode scale 0.5"):
+        RewardPath(reward, UpsampleDecoder(), 0.5).check((64, 64))
+
+
+class DeclaresOneFifth(ColourReward):
+    """Faithful down to scale 0.2 and not below (refuses smaller decodes, as a band reward would)."""
+
+    def faithful_decode_scale(self, image_hw):
+        return 0.2
+
+    def at_decode_scale(self, scale):
+        if scale < 0.2:
+            raise ValueError(f"scale {scale} is below 0.2")
+        return self
+
+
+@pytest.mark.parametrize("latent_hw", [(32, 32), (96, 64), (13, 7)])
+def test_sizes_round_up_so_auto_never_decodes_below_the_declared_scale(latent_hw):
+    path = RewardPath(DeclaresOneFifth(strength=1.0), UpsampleDecoder(), "auto")
+    assert path.decoded_scale(latent_hw) >= 0.2  # 32 * 0.2 = 6.4: rounding to 6 would give 0.1875
+    path(_smooth_latent(*latent_hw))  # and it runs
 
 
 def test_latent_rewards_are_scaled_too():

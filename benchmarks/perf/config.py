@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 class Variant:
     label: str
     method: str | None  # None: core KSampler (no guidance)
-    decode_scale: float | str = 1.0
+    decode_scale: str = "1.0"  # the node's combo value
     decoder: str = "vae"
     skip_below: float | None = None  # None: the engine default (1e-3)
 
@@ -25,8 +25,8 @@ VARIANTS = (
     LAGS,
     Variant("lags, node defaults (decode_scale auto: 1/4 for this colour reward)", "lags", decode_scale="auto"),
     Variant("lags, no skip (skip_below=0)", "lags", skip_below=0.0),
-    Variant("lags, decode_scale 0.5", "lags", decode_scale=0.5),
-    Variant("lags, decode_scale 0.25", "lags", decode_scale=0.25),
+    Variant("lags, decode_scale 0.5", "lags", decode_scale="0.5"),
+    Variant("lags, decode_scale 0.25", "lags", decode_scale="0.25"),
     Variant("lags, taesd", "lags", decoder="taesd"),
     Variant("tweedie", "tweedie"),
     Variant("dps", "dps"),

@@ -106,3 +106,9 @@ class TimedReward:
 
     def describe(self):
         return self.reward.describe()
+
+    def faithful_decode_scale(self, image_hw):  # decode_scale auto must see the wrapped reward's answer
+        return self.reward.faithful_decode_scale(image_hw)
+
+    def at_decode_scale(self, scale):
+        return TimedReward(self.reward.at_decode_scale(scale), self.recorder)
