@@ -20,7 +20,8 @@ import torch
 
 import prompts
 import tiny_models
-from test_host_exact import D_SHAPE, N, SEED, STEPS, LatentGaussianReward, problem, stats  # noqa: F401 (fixture)
+from test_host_exact import (D_SHAPE, N, SEED, STEPS, LatentGaussianReward, assert_reaches_q, gaps,  # noqa: F401
+                             problem, target_stats)
 
 SCHEDULER = "simple"
 FLOWS = ("sd3", "flux")
@@ -81,23 +82,16 @@ def test_host_run_equals_host_free_engine_with_the_flow_row(host, problem, runs)
 
 
 def test_lags_tracks_exact_guidance_per_sample(runs):
-    spread = (runs["exact"] - runs["exact"].mean(0)).norm(dim=1).mean()
-    lags_gap = (runs["lags"] - runs["exact"]).norm(dim=1).mean() / spread
-    plain_gap = (runs["plain"] - runs["exact"]).norm(dim=1).mean() / spread
+    lags_gap, plain_gap = gaps(runs)
     assert lags_gap < 0.05, lags_gap  # host-free: 0.015
     assert plain_gap > 4 * lags_gap, (plain_gap, lags_gap)
 
 
 def test_lags_matches_closed_form_target(problem, runs):
     """The tolerances of test_host_exact.py; unguided sampling fails both (the test can fail)."""
-    q_mean = (problem["q"].means @ problem["u"] * problem["q"].weights).sum().item()
-    q_first = problem["q"].weights[0].item()
-    lags_mean, lags_first = stats(runs["lags"], problem)
-    exact_mean, _ = stats(runs["exact"], problem)
-    plain_mean, plain_first = stats(runs["plain"], problem)
-    assert abs(lags_mean - q_mean) < 0.1, (lags_mean, q_mean)
-    assert abs(lags_first - q_first) < 0.06, (lags_first, q_first)
-    assert abs(exact_mean - q_mean) < 0.1, (exact_mean, q_mean)  # Euler discretisation of the exact flow
+    q, got = target_stats(problem, runs)
+    assert_reaches_q(q, got)
+    (plain_mean, plain_first), (q_mean, q_first) = got["plain"], q
     assert abs(plain_mean - q_mean) > 0.1 and abs(plain_first - q_first) > 0.06, (plain_mean, plain_first)
 
 
