@@ -26,14 +26,19 @@ def reward_decode_dtype(vae_dtype: torch.dtype) -> torch.dtype:
     return torch.float32 if vae_dtype == torch.float16 else vae_dtype
 
 
-#: Autograd memory of SD/SDXL/SD3/Flux's VAE decoder (top-level width 128) per decoded pixel in
-#: float32, decode + colour reward + backward, measured with ComfyUI's exact SDXL VAE
-#: architecture on CPU (`python -m benchmarks.memory`, docs/memory.md).
-VAE_BYTES_PER_PIXEL_FP32 = 23_821.0
+#: Autograd memory per decoded pixel of SD/SDXL/SD3/Flux's VAE decoder (top-level width 128) in
+#: float32 through the lean copy (lean_backward: convs save no input, GroupNorm+SiLU recomputed),
+#: decode + colour reward + backward, measured with ComfyUI's exact SDXL VAE architecture on CPU
+#: (`python -m benchmarks.memory`, docs/memory.md: 9,824 B/px fitted over 256-768 px, 10,188 at
+#: 1024^2 with the CPU split-attention matrix; plain autograd kept 23,821).
+VAE_BYTES_PER_PIXEL_FP32 = 10_200.0
+#: In bfloat16 (ComfyUI's SDXL VAE dtype on Ampere and newer): 6,186 B/px fitted, 6,368 at 1024^2
+#: (not half of float32: GroupNorm statistics and the reward stay float32).
+VAE_BYTES_PER_PIXEL_16BIT = 6_400.0
 VAE_REFERENCE_WIDTH = 128
 
-#: The same for ComfyUI's TAESD decoder (width 64), same command.
-TAESD_BYTES_PER_PIXEL_FP32 = 2_700.0
+#: The same for ComfyUI's TAESD decoder (width 64), same command: 2,309 B/px.
+TAESD_BYTES_PER_PIXEL_FP32 = 2_400.0
 
 
 def to_unit_range(decoded: torch.Tensor) -> torch.Tensor:
@@ -62,8 +67,8 @@ class VaeRewardDecoder:
         ratio = getattr(vae, "downscale_ratio", 8)
         self.factor = ratio if isinstance(ratio, int) else 8
         width = _top_level_width(getattr(vae.first_stage_model, "decoder", None))
-        self.bytes_per_pixel = (VAE_BYTES_PER_PIXEL_FP32 * width / VAE_REFERENCE_WIDTH
-                                * torch.finfo(self.dtype).bits / 32)
+        per_pixel = VAE_BYTES_PER_PIXEL_FP32 if torch.finfo(self.dtype).bits >= 32 else VAE_BYTES_PER_PIXEL_16BIT
+        self.bytes_per_pixel = per_pixel * width / VAE_REFERENCE_WIDTH
 
     def decode(self, x0: torch.Tensor) -> torch.Tensor:
         module = lean_copy(self.vae.first_stage_model, x0.device, self.dtype, skip=_ENCODER_PARTS)
