@@ -90,7 +90,7 @@ class TaesdRewardDecoder:
         self.source = load_taesd_decoder(base_model.latent_format)
 
     def decode(self, x0: torch.Tensor) -> torch.Tensor:
-        module = lean_copy(self.source, x0.device, torch.float32)
+        module = lean_copy(self.source, x0.device, torch.float32, skip=_ENCODER_PARTS)
         return to_unit_range(module.decode(x0.float()))
 
 

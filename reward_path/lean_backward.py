@@ -3,10 +3,11 @@
 The reward path differentiates the decoder with respect to its input only; its weights are
 frozen. Autograd still saves every convolution's input (needed only for weight gradients)
 and, in each GroupNorm -> SiLU pair, both the GroupNorm input and the SiLU input: with the
-SD/SDXL VAE that is ~96% of the reward path's memory. `make_lean` rewires a decoder copy so
+SD/SDXL VAE those saved tensors are ~96% of the reward path's memory. `make_lean` rewires a decoder copy so
 that convolutions save no input (their input gradient needs only the weight) and GroupNorm +
 SiLU pairs save only the GroupNorm input and are recomputed in backward. Gradients are those
-of the unmodified module (tests/test_lean_backward.py).
+of the unmodified module (tests/test_lean_backward.py). Measured peak of one reward gradient
+with ComfyUI's SDXL VAE (docs/memory.md): -59% in float32 (23,821 -> 9,824 B/px).
 """
 from __future__ import annotations
 

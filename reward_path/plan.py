@@ -35,5 +35,19 @@ def plan_decode(batch: int, latent_hw, factor: int, bytes_per_pixel: float, budg
         return DecodePlan(batch, None)
     if per_item <= budget:
         return DecodePlan(max(1, int(budget // per_item)), None)
-    side = int(math.sqrt(budget / (bytes_per_pixel * factor * factor)))
-    return DecodePlan(1, max(side, MIN_TILE))
+    side = max(int(math.sqrt(budget / (bytes_per_pixel * factor * factor))), MIN_TILE)
+    return DecodePlan(1, _snug(side, latent_hw))
+
+
+def _snug(side: int, latent_hw) -> int:
+    """The smallest tile side that covers the latent with as few tiles as `side` needs:
+    a 64-pixel latent in tiles of at most 57 takes two per side, and 36 covers it as well as
+    57 does, at 40% of the decoding work."""
+    needed = 0
+    for n in latent_hw:
+        if n <= side:
+            needed = max(needed, n)
+            continue
+        count = math.ceil((n - TILE_OVERLAP) / (side - TILE_OVERLAP))
+        needed = max(needed, math.ceil((n - TILE_OVERLAP) / count) + TILE_OVERLAP)
+    return min(side, max(needed, MIN_TILE))

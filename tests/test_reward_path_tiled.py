@@ -99,3 +99,12 @@ def test_plan_prefers_whole_then_chunks_then_tiles():
     plan = plan_decode(4, (64, 64), 8, bpp, item / 4)
     assert plan.chunk == 1 and plan.tile == 32
     assert plan_decode(1, (64, 64), 8, bpp, 1.0).tile == MIN_TILE
+
+
+def test_tiles_shrink_to_the_fewest_that_cover_the_latent():
+    bpp = 10200.0
+    budget = 57 * 57 * 64 * bpp  # tiles of at most 57 latent px
+    plan = plan_decode(1, (64, 64), 8, bpp, budget)
+    assert plan.tile == 36  # two per side either way; 57 would decode 2.5x the pixels
+    assert len(tile_grid(64, 64, plan.tile, plan.overlap)) == len(tile_grid(64, 64, 57, plan.overlap)) == 4
+    assert plan_decode(1, (128, 128), 8, bpp, budget).tile == 48  # three per side

@@ -13,21 +13,26 @@ import tiny_models
 from benchmarks.memory import measure
 from benchmarks.memory.models import SdxlBaseModel
 
-#: Latent side (512 px with the tiny VAE) and the tile side the budget allows: 2 x 2 tiles.
+#: Latent side (512 px with the tiny VAE).
 LATENT = 64
-TILE = 40
+
+
+def _setup(host, tile: int):
+    """(tiny VAE decoder, frequency reward, latent, a budget whose plan has tiles of `tile`)."""
+    decoder = host.pack("bridge.decoders").VaeRewardDecoder(tiny_models.tiny_vae(seed=11), SdxlBaseModel())
+    reward = host.pack("rewards.frequency").FrequencyReward(0.25, 0.5, "suppress")
+    x0 = torch.randn(1, 4, LATENT, LATENT, generator=torch.Generator().manual_seed(0))
+    budget = (tile + 0.5) ** 2 * decoder.factor**2 * decoder.bytes_per_pixel
+    return decoder, reward, x0, budget
 
 
 def test_tiled_path_bounds_the_peak_and_keeps_the_gradient(host):
     reward_path = host.pack("reward_path")
-    decoder = host.pack("bridge.decoders").VaeRewardDecoder(tiny_models.tiny_vae(seed=11), SdxlBaseModel())
-    reward = host.pack("rewards.frequency").FrequencyReward(0.25, 0.5, "suppress")
-    x0 = torch.randn(1, 4, LATENT, LATENT, generator=torch.Generator().manual_seed(0))
-    budget = (TILE + 0.5) ** 2 * decoder.factor**2 * decoder.bytes_per_pixel
+    decoder, reward, x0, budget = _setup(host, tile=40)  # 2 x 2 tiles, shrunk to the 36 that cover 64
     plain_path = reward_path.RewardPath(reward, decoder, 1.0, float("inf"))
     tiled_path = reward_path.RewardPath(reward, decoder, 1.0, budget)
     assert plain_path.plan_for(x0).tile is None
-    assert tiled_path.plan_for(x0).tile == TILE
+    assert tiled_path.plan_for(x0).tile == 36
 
     plain = measure.reward_gradient(host, plain_path, x0)
     tiled = measure.reward_gradient(host, tiled_path, x0)
@@ -36,3 +41,19 @@ def test_tiled_path_bounds_the_peak_and_keeps_the_gradient(host):
     cosine = torch.nn.functional.cosine_similarity(tiled.grad.flatten(), plain.grad.flatten(), dim=0)
     assert cosine > 0.99, float(cosine)
     assert torch.allclose(tiled.log_w, plain.log_w, rtol=0.05)
+
+
+def test_first_pieces_reach_the_peak_of_the_whole_tiled_evaluation(host):
+    """The benchmark's shortcut for long tiled plans (measure.FirstPieces) measures the same peak."""
+    reward_path = host.pack("reward_path")
+    decoder, reward, x0, budget = _setup(host, tile=32)
+    path = reward_path.RewardPath(reward, decoder, 1.0, budget)
+    plan = path.plan_for(x0)
+    assert len(reward_path.tile_grid(LATENT, LATENT, plan.tile, plan.overlap)) == 9
+
+    whole = measure.reward_gradient(host, path, x0)
+    first = measure.reward_gradient(host, reward_path.RewardPath(reward, measure.FirstPieces(decoder, 2), 1.0,
+                                                                 budget), x0)
+
+    assert whole.grad is not None and first.grad is None  # the shortcut did stop early
+    assert abs(first.peak - whole.peak) <= 0.01 * whole.peak, (first.peak, whole.peak)
