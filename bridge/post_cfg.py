@@ -49,6 +49,7 @@ class SamplingRun:
         self.inpaint = None  # inpaint.InpaintRegion while sampling with a noise mask
         self.pending_update = None  # non-CFG guiders: D_q - D, added after the guider combines
         self.warned_order = False
+        self.restore_after_probe = False  # post-CFG patches follow LAGS in the chain
 
 
 class LagsPostCfg:
@@ -116,7 +117,7 @@ class LagsPostCfg:
         base_model = args["model"]
         if run.family is None:
             run.family = model_family(base_model)
-            self._warn_about_later_patches(run, args["model_options"])
+            self._note_later_patches(run, args["model_options"])
         sample_sigmas = args["model_options"].get("transformer_options", {}).get("sample_sigmas")
         schedule = self._schedule(run, sample_sigmas)
         if run.reward_path is None:
@@ -133,6 +134,9 @@ class LagsPostCfg:
         plain = is_plain_cfg(run.guider)
         log_w = run.reward_path if run.inpaint is None else run.inpaint.composite(run.reward_path, sigma, base_model)
         result = self._guided(run, denoiser, log_w, x, sigma, schedule, denoised if plain else None, base_model)
+        if run.restore_after_probe and self.settings.method == "lags" and bool(result.diagnostics.guided.any()):
+            with torch.no_grad():
+                denoiser(x, sigma)  # the last model call is the step's own again (see _note_later_patches)
 
         diagnostics = result.diagnostics
         run.guarded += diagnostics.num_guarded
@@ -146,18 +150,21 @@ class LagsPostCfg:
         run.pending_update = result.update  # added to the guider's final output (predict_noise_wrapper)
         return denoised
 
-    def _warn_about_later_patches(self, run, model_options) -> None:
-        """Post-CFG patches after LAGS (Self-Attention Guidance...) may keep state from the last
-        model call, which is LAGS's probe, not the step's own call."""
+    def _note_later_patches(self, run, model_options) -> None:
+        """Post-CFG patches after LAGS (Self-Attention Guidance...) may use state recorded during
+        the model call; LAGS's probe is a model call too, so the step's own call is repeated after
+        it (restore_after_probe). Said once, with the cheaper order."""
         chain = list(model_options.get("sampler_post_cfg_function", []))
         later = chain[chain.index(self) + 1:] if self in chain else []
+        run.restore_after_probe = bool(later)
         if later and not run.warned_order:
             run.warned_order = True
             names = ", ".join(sorted({getattr(fn, "__qualname__", type(fn).__name__) for fn in later}))
-            logging.warning("LAGS: %d post-CFG patch(es) run after LAGS (%s). LAGS's extra model call comes "
-                            "before them, so a patch that records something in the model call (Self-Attention "
-                            "Guidance records attention) sees the probe's call. Apply such patches to the "
-                            "model before LAGS Guidance.", len(later), names)
+            logging.warning("LAGS: %d post-CFG patch(es) run after LAGS (%s). So that a patch which records "
+                            "something during the model call (Self-Attention Guidance records attention) sees "
+                            "the step's own call and not LAGS's probe, LAGS repeats that call after probing: one "
+                            "more model call per guided step. Apply such patches to the model before LAGS "
+                            "Guidance to save it.", len(later), names)
 
     def _guided(self, run, denoiser, log_w, x, sigma, schedule, denoised, base_model):
         """guided_denoise; out of memory on the way steps the reward path down to a cheaper

@@ -123,3 +123,20 @@ def test_a_downstream_clone_shares_the_hook_and_its_run_boundaries(host, monkeyp
     assert result.success, result.error_message
     assert called and all(in_run for _, in_run in called)  # every call inside a wrapper-started run
     assert {id(hook) for hook, _ in called} == {id(hook) for hook in finished}
+
+
+def test_fp8_unet_round_off_floor_comes_from_its_compute_dtype(host):
+    """fp8-stored weights: manual-cast dtype when ComfyUI sets one, never float8 itself."""
+    unet_compute_dtype = host.pack("bridge.post_cfg").unet_compute_dtype
+
+    class Model:
+        def __init__(self, stored, manual_cast):
+            self.stored, self.manual_cast_dtype = stored, manual_cast
+
+        def get_dtype(self):
+            return self.stored
+
+    assert unet_compute_dtype(Model(torch.float8_e4m3fn, None)) == torch.bfloat16
+    assert unet_compute_dtype(Model(torch.float8_e5m2, None)) == torch.bfloat16
+    assert unet_compute_dtype(Model(torch.float8_e4m3fn, torch.float16)) == torch.float16
+    assert unet_compute_dtype(Model(torch.float16, None)) == torch.float16
