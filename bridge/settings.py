@@ -64,7 +64,7 @@ class LagsSettings:
         self.epsilon = eps
         self.decode_scale = _decode_scale(self.decode_scale)
         if self.reward_space == "pixel" and self.decode_scale != AUTO_DECODE_SCALE:
-            try:  # a frequency band above what this scale can show fails here, before sampling
+            try:  # a reward that cannot be measured at this scale (frequency) fails here, before sampling
                 at_scale(self.reward, self.decode_scale)
             except ValueError as exc:
                 raise LagsInputError(f"decode_scale: {exc}") from exc

@@ -42,7 +42,8 @@ def faithful_scale(reward, image_hw) -> float:
 
 
 def at_scale(reward, scale: float):
-    """The reward as it must be computed on an image decoded at `scale` (frequency bands move)."""
+    """The reward as it must be computed on an image decoded at `scale`; ValueError where it
+    cannot be (the frequency reward refuses any scale below 1)."""
     adapt = getattr(reward, "at_decode_scale", None)
     return reward if adapt is None or scale >= 1.0 else adapt(scale)
 
@@ -76,7 +77,10 @@ class RewardPath:
         return self._adapted[scale]
 
     def plan_for(self, z: torch.Tensor):
-        return plan_decode(z.shape[0], z.shape[-2:], self.decoder.factor, self.decoder.bytes_per_pixel, self.budget)
+        return self._plan(z.shape[0], z.shape[-2:])
+
+    def _plan(self, batch: int, z_hw):
+        return plan_decode(batch, z_hw, self.decoder.factor, self.decoder.bytes_per_pixel, self.budget)
 
     def check(self, latent_hw) -> None:
         """Raise (before sampling) if the reward cannot be measured at the chosen scale."""
@@ -117,16 +121,13 @@ class RewardPath:
         if self.decoder is None:
             return None
         z_hw = [scaled_size(n, self.scale_for(latent_hw)) for n in latent_hw]
-        plan = plan_decode(1, z_hw, self.decoder.factor, self.decoder.bytes_per_pixel, self.budget)
+        plan = self._plan(1, z_hw)
         if plan.tile is None or plan.tile > MIN_TILE:
             self.budget /= 4
-            return f"memory budget {self.budget / 2**20:.0f} MiB ({self.plan_for_hw(z_hw).describe()})"
+            return f"memory budget {self.budget / 2**20:.0f} MiB ({self._plan(1, z_hw).describe()})"
         lower = self.scale_for(latent_hw) / 2
         image_hw = tuple(int(n) * self.decoder.factor for n in latent_hw)
         if lower < faithful_scale(self.reward, image_hw) - 1e-9:
             return None  # below what the reward can judge: better to fail with a clear message
         self.scale_floor = lower
         return f"decode scale {lower:g}"
-
-    def plan_for_hw(self, z_hw):
-        return plan_decode(1, z_hw, self.decoder.factor, self.decoder.bytes_per_pixel, self.budget)
