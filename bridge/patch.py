@@ -32,3 +32,11 @@ def patch_model(model, settings):
     patched.add_wrapper_with_key(comfy.patcher_extension.WrappersMP.SAMPLER_SAMPLE, WRAPPER_KEY,
                                  hook.sampler_sample_wrapper)
     return patched
+
+
+def lags_hook(model) -> LagsPostCfg:
+    """The LAGS hook patch_model registered on `model` (the last one, if LAGS was applied twice)."""
+    hooks = [fn for fn in model.model_options.get("sampler_post_cfg_function", []) if isinstance(fn, LagsPostCfg)]
+    if not hooks:
+        raise RuntimeError("LAGS: this model has no LAGS guidance patch.")
+    return hooks[-1]

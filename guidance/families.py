@@ -39,6 +39,11 @@ class NoiseFamily:
         """dD/dx where the data's log-density has no curvature (tweedie's J)."""
         return torch.ones_like(sigma)
 
+    def data_scale(self, sigma: float) -> float:
+        """x = data_scale * (x0 + s n) with s = noise_level(sigma): how the sampler's x maps to
+        VE coordinates (particles step there)."""
+        return 1.0
+
 
 class FlowFamily(NoiseFamily):
     """Rectified flow (ComfyUI's CONST): x = (1 - sigma) x0 + sigma n, sigma in [0, 1]."""
@@ -57,6 +62,9 @@ class FlowFamily(NoiseFamily):
 
     def identity_jacobian(self, sigma):
         return 1 / (1 - sigma)
+
+    def data_scale(self, sigma):
+        return 1 - sigma
 
 
 VE = NoiseFamily()

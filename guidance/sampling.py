@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import torch
 
+from .adaptive_probe import DEFAULT_PROBE_THRESHOLD, AdaptiveProbe
 from .engine import DEFAULT_EPSILON, DEFAULT_SKIP_BELOW, guided_denoise
 
 
@@ -41,20 +42,49 @@ def sample_heun(denoise, x: torch.Tensor, sigmas: torch.Tensor) -> torch.Tensor:
 
 
 class GuidedDenoiser:
-    """denoise(x, sigma) -> D_q for a sampler, keeping the per-call diagnostics."""
+    """denoise(x, sigma) -> D_q for a sampler, keeping the per-call diagnostics. One instance per
+    sampling run: it holds the run's adaptive-probe state (probe_threshold 0: probe every step)."""
 
     def __init__(self, denoiser, log_w, schedule, method="lags", epsilon=DEFAULT_EPSILON,
-                 skip_below=DEFAULT_SKIP_BELOW):
+                 skip_below=DEFAULT_SKIP_BELOW, probe_threshold=DEFAULT_PROBE_THRESHOLD):
         self.denoiser, self.log_w, self.schedule = denoiser, log_w, schedule
         self.method, self.epsilon, self.skip_below = method, epsilon, skip_below
+        self.probe = AdaptiveProbe(probe_threshold)
         self.history = []
 
+    def guide(self, x, sigma):
+        """One guided_denoise call with this run's settings and probe state."""
+        return guided_denoise(self.denoiser, self.log_w, x, sigma, self.schedule, method=self.method,
+                              epsilon=self.epsilon, skip_below=self.skip_below, probe_policy=self.probe)
+
     def __call__(self, x, sigma):
-        result = guided_denoise(self.denoiser, self.log_w, x, sigma, self.schedule, method=self.method,
-                                epsilon=self.epsilon, skip_below=self.skip_below)
+        result = self.guide(x, sigma)
         self.history.append(result.diagnostics)
         return result.denoised
 
     @property
     def num_guarded(self) -> int:
         return sum(d.num_guarded for d in self.history)
+
+
+class TwistedDenoiser(GuidedDenoiser):
+    """For particles (particles.smc_sample): (D_q, D_q - D, log w(x0_bar), alpha, evaluated) per
+    call; log w is evaluated where the step was guided and, at the last noisy step (sigma <=
+    `final_sigma`), everywhere: the particles' final weights need it."""
+
+    def __init__(self, *args, final_sigma: float | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.final_sigma = final_sigma
+
+    def __call__(self, x, sigma):
+        result = guided_denoise(self.denoiser, self.log_w, x, sigma, self.schedule, method=self.method,
+                                epsilon=self.epsilon, skip_below=self.skip_below)
+        d = result.diagnostics
+        self.history.append(d)
+        log_w, evaluated = d.log_w.clone(), d.guided.clone()
+        missing = ~evaluated
+        if self.final_sigma is not None and bool(missing.any()) and float(d.sigma.min()) <= self.final_sigma:
+            with torch.no_grad():
+                log_w[missing] = self.log_w(result.denoised[missing]).to(log_w)
+            evaluated[:] = True
+        return result.denoised, result.update, log_w, d.alpha, evaluated

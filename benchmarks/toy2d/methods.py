@@ -15,13 +15,19 @@ SAMPLERS = {"euler": sample_euler, "heun": sample_heun}
 @dataclass(frozen=True)
 class Method:
     label: str
-    method: str | None  # None: the unguided base sampler
+    method: str | None  # None: the unguided base sampler; "exact", "smc", "best_of": beyond_first_order.py
     schedule: object = None
+    particles: int = 0  # smc: particles per output (0: one population of all samples); best_of: N
 
     def describe(self) -> str:
         if self.method is None:
             return "unguided"
-        return f"{self.method}, {self.schedule.describe()}"
+        if self.method == "best_of":
+            return f"best of {self.particles} base samples by w"
+        text = f"{self.method}, {self.schedule.describe()}"
+        if self.method == "smc":
+            text += ", " + (f"K={self.particles} per output" if self.particles else "one population")
+        return text
 
 
 BASE = Method("Base sampler", None)
@@ -47,38 +53,44 @@ class RunResult:
     guided_calls: int  # denoiser evaluations that computed guidance
     total_calls: int
     guarded: int
+    calls_per_output: float = 0.0  # denoiser evaluations of one point, per output sample
+    ess: float | None = None  # particles: lowest mean effective sample size over the steps, in particles
+    resamples: int = 0
 
 
-class _Counted:
-    """The plain denoiser, counting its calls (the base sampler's view)."""
+class Counted:
+    """A denoiser counting its calls and the points it evaluated."""
 
     def __init__(self, denoiser):
-        self.denoiser, self.calls = denoiser, 0
+        self.denoiser, self.calls, self.points = denoiser, 0, 0
 
     def __call__(self, x, sigma):
         self.calls += 1
+        self.points += x.shape[0]
         return self.denoiser(x, sigma)
 
 
 def _sample_once(method: Method, denoiser, log_w, x, sigmas, step):
+    counted = Counted(denoiser)
     if method.method is None:
-        wrapped = _Counted(denoiser)
+        wrapped = counted
     else:
-        wrapped = GuidedDenoiser(denoiser, log_w, method.schedule.bind(sigmas), method=method.method)
+        wrapped = GuidedDenoiser(counted, log_w, method.schedule.bind(sigmas), method=method.method)
     start = time.perf_counter()
     out = step(wrapped, x, sigmas)
-    return out, time.perf_counter() - start, wrapped
+    return out, time.perf_counter() - start, wrapped, counted
 
 
 def run_method(method: Method, denoiser, log_w, noise: torch.Tensor, sigmas: torch.Tensor,
                sampler: str) -> RunResult:
     """Sample from noise * sigma_max (the wall time of this one run is kept)."""
     step = SAMPLERS[sampler]
-    out, seconds, wrapped = _sample_once(method, denoiser, log_w, noise * float(sigmas[0]), sigmas, step)
+    out, seconds, wrapped, counted = _sample_once(method, denoiser, log_w, noise * float(sigmas[0]), sigmas, step)
+    per_output = counted.points / noise.shape[0]
     if method.method is None:
-        return RunResult(method, out, seconds, 0, wrapped.calls, 0)
+        return RunResult(method, out, seconds, 0, wrapped.calls, 0, per_output)
     n_guided = sum(int(d.guided.any()) for d in wrapped.history)
-    return RunResult(method, out, seconds, n_guided, len(wrapped.history), wrapped.num_guarded)
+    return RunResult(method, out, seconds, n_guided, len(wrapped.history), wrapped.num_guarded, per_output)
 
 
 def retime(runs: list[RunResult], denoiser, log_w, noise, sigmas, sampler: str, rounds: int) -> None:
@@ -88,5 +100,5 @@ def retime(runs: list[RunResult], denoiser, log_w, noise, sigmas, sampler: str, 
     x = noise * float(sigmas[0])
     for _ in range(rounds):
         for run in runs:
-            _, seconds, _ = _sample_once(run.method, denoiser, log_w, x, sigmas, step)
+            _, seconds, _, _ = _sample_once(run.method, denoiser, log_w, x, sigmas, step)
             run.seconds = min(run.seconds, seconds)

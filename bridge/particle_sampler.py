@@ -1,0 +1,105 @@
+"""LAGS with particles in ComfyUI: K particles per output image, SMC with LAGS-guided proposals.
+
+The batch of B latents becomes B groups of K particles. Each group samples on its own (its
+particles are resampled among themselves, never across groups), so the B returned images are
+independent draws, each the group's final draw with probability ~ its weight. Noise and
+resampling follow the seed: same seed, same images.
+"""
+from __future__ import annotations
+
+import logging
+
+import torch
+
+from ..particles import DEFAULT_ESS_THRESHOLD, smc_sample, stepper_for
+from .checks import check_latent_channels
+from .model_family import model_family
+from .particle_listener import ParticleListener
+from .patch import lags_hook, patch_model
+from .trace import send_trace
+
+PARTICLES_EVENT = "lags.particles"
+
+
+class _SmcRun:
+    """The KSAMPLER function: ComfyUI hands it the wrapped model, the scaled noise and the sigmas."""
+
+    def __init__(self, hook, family, stepper, particles: int, seed: int, node_id):
+        self.hook, self.family, self.stepper = hook, family, stepper
+        self.particles, self.seed, self.node_id = particles, seed, node_id
+        self.warned_dead = False
+
+    def __call__(self, model, x, sigmas, extra_args=None, callback=None, disable=None):
+        extra_args = extra_args or {}
+        listener = ParticleListener()
+        self.hook.run.particles = listener
+        last_noisy = float(sigmas[-2]) if len(sigmas) > 1 else 0.0
+        mask = extra_args.get("denoise_mask")
+
+        def guided_model(x_now, sigma):
+            listener.evaluate_all = float(sigma[0]) <= last_noisy
+            out = model(x_now, sigma, **extra_args)
+            update, log_w, alpha, evaluated = listener.take()
+            if update is not None and mask is not None:
+                update = update * mask  # outside the mask the known image replaces D and D_q alike
+            return out, update, log_w, alpha, evaluated
+
+        def step_done(i, denoised, x_next):
+            if callback is not None:
+                callback({"i": i, "denoised": denoised, "x": x_next, "sigma": sigmas[i], "sigma_hat": sigmas[i]})
+
+        generator = torch.Generator().manual_seed(int(self.seed) & 0xFFFFFFFFFFFFFFFF)
+        return smc_sample(guided_model, x, sigmas, particles=self.particles, stepper=self.stepper,
+                          family=self.family, generator=generator, ess_threshold=DEFAULT_ESS_THRESHOLD,
+                          callback=step_done, report=self._report)
+
+    def _report(self, report) -> None:
+        send_trace({"node": str(self.node_id or ""), "step": report.step, "steps": report.steps,
+                    "ess": report.ess, "particles": report.particles, "resampled": report.resampled,
+                    "zero_weight": report.zero_weight, "fallback_groups": report.fallback_groups},
+                   event=PARTICLES_EVENT)
+        if report.step == report.steps and report.zero_weight:
+            logging.warning("LAGS particles: %d particle-step(s) had a non-finite reward weight and were given "
+                            "weight 0.", report.zero_weight)
+        if report.fallback_groups and not self.warned_dead:
+            self.warned_dead = True
+            logging.warning("LAGS particles: at step %d every particle of a group had weight 0 (the reward's log w "
+                            "was -inf or not finite for all of them); such groups are resampled without weights "
+                            "instead (%d so far). Check the reward and its strength.", report.step,
+                            report.fallback_groups)
+
+
+def lags_particle_ksampler(model, settings, seed, steps, cfg, sampler_name, scheduler, positive, negative,
+                           latent_image, denoise=1.0, particles=2):
+    """KSampler with LAGS guidance and `particles` particles per output image (same outputs as KSampler)."""
+    import comfy.sample
+    import comfy.samplers
+    import comfy.utils
+    import latent_preview
+
+    stepper = stepper_for(sampler_name)
+    patched = patch_model(model, settings)
+    latent = comfy.sample.fix_empty_latent_channels(model, latent_image["samples"])
+    check_latent_channels(latent, settings, model)
+    batch = latent.shape[0]
+    sigmas = comfy.samplers.KSampler(patched, steps=steps, device=patched.load_device, sampler=sampler_name,
+                                     scheduler=scheduler, denoise=denoise, model_options=patched.model_options).sigmas
+    out = latent_image.copy()
+    if sigmas.shape[-1] <= 1:  # denoise 0: nothing to sample, as core KSampler
+        out["samples"] = latent
+        return (out,)
+    expanded = latent.repeat_interleave(particles, 0)
+    batch_index = latent_image.get("batch_index")
+    if batch_index is not None:
+        batch_index = [i * particles + k for i in batch_index for k in range(particles)]
+    noise = comfy.sample.prepare_noise(expanded, seed, batch_index)
+    mask = latent_image.get("noise_mask")
+    if mask is not None and mask.shape[0] == batch and batch > 1:
+        mask = mask.repeat_interleave(particles, 0)
+    sampler = comfy.samplers.KSAMPLER(_SmcRun(lags_hook(patched), model_family(patched), stepper, particles, seed,
+                                              settings.node_id))
+    samples = comfy.sample.sample_custom(patched, noise, cfg, sampler, sigmas, positive, negative, expanded,
+                                         noise_mask=mask, callback=latent_preview.prepare_callback(patched, steps),
+                                         disable_pbar=not comfy.utils.PROGRESS_BAR_ENABLED, seed=seed)
+    out["samples"] = samples[::particles]
+    return (out,)
