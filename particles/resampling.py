@@ -5,12 +5,14 @@ from __future__ import annotations
 import torch
 
 
-def systematic_ancestors(probs: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
-    """Ancestor indices [G, K] (within each group) for probabilities [G, K]: one uniform offset
-    per group, K evenly spaced points through the cumulative weights."""
+def systematic_ancestors(probs: torch.Tensor, generator: torch.Generator | None = None,
+                         points: int | None = None) -> torch.Tensor:
+    """Ancestor indices [G, points] (within each group, default points = K) for probabilities
+    [G, K]: one uniform offset per group, evenly spaced points through the cumulative weights."""
     groups, k = probs.shape
+    m = k if points is None else points
     offset = torch.rand(groups, 1, dtype=torch.float64, generator=generator).to(probs.device)
-    points = (offset + torch.arange(k, dtype=torch.float64, device=probs.device)) / k
+    points = (offset + torch.arange(m, dtype=torch.float64, device=probs.device)) / m
     cumulative = probs.to(torch.float64).cumsum(dim=1)
     cumulative[:, -1] = 1.0  # round-off must not push the last point past the end
     return torch.searchsorted(cumulative, points).clamp_max(k - 1)

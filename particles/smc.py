@@ -65,22 +65,25 @@ class _History:
 
 def smc_sample(model, x: torch.Tensor, sigmas, *, particles: int, stepper, family,
                generator: torch.Generator | None = None, ess_threshold: float = DEFAULT_ESS_THRESHOLD,
-               keep_all: bool = False, callback=None, report=None) -> torch.Tensor:
+               outputs: int = 1, callback=None, report=None) -> torch.Tensor:
     """Samples G = len(x) / particles outputs. model(x, sigma[N]) -> (D_q, D_q - D or None, log_w [N], alpha [N], evaluated [N]):
     the guided denoised, what guidance added, log w(x0_bar) in the units guidance uses, the alpha
     that scaled the guidance, and where log w was evaluated (not where alpha skipped the step;
-    the model must evaluate every particle at the last noisy step). Returns x [N]:
-    at the last step each group resamples all its slots from one draw, so any slot (the node takes
-    the first) is the group's output.
+    the model must evaluate every particle at the last noisy step). `particles`: the group size.
+
+    Returns x [N]; the first `outputs` slots of each group hold its draws: one multinomial draw
+    (outputs = 1), or `outputs` systematic draws, which follow the group's weights with the least
+    spread (a whole batch as one group: its class mix tracks the weights; outputs = particles:
+    every particle an equally weighted draw, for benchmarks that score a population).
 
     family: guidance.families row (noise_level, data_scale) of the model.
     callback(i, denoised, x) after each step (previews, progress, interrupt); report(SmcReport).
-    keep_all: the last resampling is systematic over the whole group instead of one draw (every
-    particle is then an equally weighted draw; for benchmarks that score a population).
     generator drives the noise and the resampling (same seed, same result)."""
     n = x.shape[0]
     if particles < 1 or n % particles:
         raise ValueError(f"the batch ({n}) must be a whole number of groups of {particles} particles")
+    if not 1 <= outputs <= particles:
+        raise ValueError(f"outputs per group must be 1..{particles}; got {outputs}")
     groups = n // particles
     sigmas = [float(s) for s in torch.as_tensor(sigmas).flatten().cpu()]
     steps = len(sigmas) - 1
@@ -98,12 +101,12 @@ def smc_sample(model, x: torch.Tensor, sigmas, *, particles: int, stepper, famil
         ess = weights.ess()
         resample = torch.ones_like(ess, dtype=torch.bool) if final else ess < ess_threshold * particles
         update = update if update is not None else torch.zeros_like(denoised)
-        if final and not keep_all:
-            within = draw_one_per_group(weights.normalised(), generator).view(-1, 1).expand(groups, particles)
+        if final:
+            within = _final_draws(weights.normalised(), outputs, generator)
         else:
             within = systematic_ancestors(weights.normalised(), generator)
             keep = torch.arange(particles, device=x.device).expand(groups, particles)
-            within = torch.where(resample.unsqueeze(1), within, keep)  # (all groups when final)
+            within = torch.where(resample.unsqueeze(1), within, keep)
         if bool(resample.any()):
             index = flat_indices(within)
             x, denoised, update, twist = x[index], denoised[index], update[index], twist[index]
@@ -117,6 +120,16 @@ def smc_sample(model, x: torch.Tensor, sigmas, *, particles: int, stepper, famil
         if callback is not None:
             callback(i, denoised, x)
     return x
+
+
+def _final_draws(probs: torch.Tensor, outputs: int, generator) -> torch.Tensor:
+    """[G, K] slots: the first `outputs` are the group's draws, the rest repeat the first."""
+    groups, k = probs.shape
+    if outputs == 1:
+        draws = draw_one_per_group(probs, generator).view(-1, 1)
+    else:
+        draws = systematic_ancestors(probs, generator, points=outputs)
+    return torch.cat([draws, draws[:, :1].expand(groups, k - outputs)], dim=1)
 
 
 def _twist(log_w: torch.Tensor, alpha: torch.Tensor, evaluated: torch.Tensor, final: bool) -> torch.Tensor:

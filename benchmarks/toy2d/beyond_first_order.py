@@ -59,7 +59,7 @@ def _run_particles(method, mixture, log_w, noise, sigmas, seed):
     reports = []
     start = time.perf_counter()
     out = smc_sample(model, x * float(sigmas[0]), sigmas, particles=k, stepper=stepper_for(PARTICLE_SAMPLER),
-                     family=VE, generator=gen, keep_all=not method.particles, report=reports.append)
+                     family=VE, generator=gen, outputs=1 if method.particles else k, report=reports.append)
     seconds = time.perf_counter() - start
     samples = out[::k] if method.particles else out
     guided = sum(int(d.guided.any()) for d in model.history)
