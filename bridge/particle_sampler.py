@@ -2,8 +2,10 @@
 
 The batch of B latents becomes B groups of K particles. Each group samples on its own (its
 particles are resampled among themselves, never across groups), so the B returned images are
-independent draws, each the group's final draw with probability ~ its weight. Noise and
-resampling follow the seed: same seed, same images.
+independent draws, each the group's final draw with probability ~ its weight. With
+`whole_batch` the B x K particles form one group and the B images are systematic draws from it:
+the batch as a whole follows the weights (a class mix, for fairness), at the price of
+independence between its images. Noise and resampling follow the seed: same seed, same images.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import torch
 from ..particles import DEFAULT_ESS_THRESHOLD, smc_sample, stepper_for
 from .checks import check_latent_channels
 from .model_family import model_family
+from .particle_chunks import call_in_chunks, chunk_size
 from .particle_listener import ParticleListener
 from .patch import lags_hook, patch_model
 from .trace import send_trace
@@ -24,9 +27,9 @@ PARTICLES_EVENT = "lags.particles"
 class _SmcRun:
     """The KSAMPLER function: ComfyUI hands it the wrapped model, the scaled noise and the sigmas."""
 
-    def __init__(self, hook, family, stepper, particles: int, seed: int, node_id):
-        self.hook, self.family, self.stepper = hook, family, stepper
-        self.particles, self.seed, self.node_id = particles, seed, node_id
+    def __init__(self, hook, patcher, family, stepper, group: int, outputs: int, seed: int, node_id):
+        self.hook, self.patcher, self.family, self.stepper = hook, patcher, family, stepper
+        self.group, self.outputs, self.seed, self.node_id = group, outputs, seed, node_id
         self.warned_dead = False
 
     def __call__(self, model, x, sigmas, extra_args=None, callback=None, disable=None):
@@ -35,12 +38,19 @@ class _SmcRun:
         self.hook.run.particles = listener
         last_noisy = float(sigmas[-2]) if len(sigmas) > 1 else 0.0
         mask = extra_args.get("denoise_mask")
+        # inpainting state (the mask, the known latent) is held for the whole batch: no chunks then
+        chunk = x.shape[0] if mask is not None else chunk_size(self.patcher, x.shape)
+
+        def one_call(x_part, sigma_part):
+            out = model(x_part, sigma_part, **extra_args)
+            update, log_w, alpha, evaluated = listener.take()
+            return out, torch.zeros_like(out) if update is None else update, log_w, alpha, evaluated
 
         def guided_model(x_now, sigma):
             listener.evaluate_all = float(sigma[0]) <= last_noisy
-            out = model(x_now, sigma, **extra_args)
-            update, log_w, alpha, evaluated = listener.take()
-            if update is not None and mask is not None:
+            out, update, log_w, alpha, evaluated = (torch.cat(parts) for parts in
+                                                    zip(*call_in_chunks(one_call, x_now, sigma, chunk)))
+            if mask is not None:
                 update = update * mask  # outside the mask the known image replaces D and D_q alike
             return out, update, log_w, alpha, evaluated
 
@@ -49,7 +59,7 @@ class _SmcRun:
                 callback({"i": i, "denoised": denoised, "x": x_next, "sigma": sigmas[i], "sigma_hat": sigmas[i]})
 
         generator = torch.Generator().manual_seed(int(self.seed) & 0xFFFFFFFFFFFFFFFF)
-        return smc_sample(guided_model, x, sigmas, particles=self.particles, stepper=self.stepper,
+        return smc_sample(guided_model, x, sigmas, particles=self.group, outputs=self.outputs, stepper=self.stepper,
                           family=self.family, generator=generator, ess_threshold=DEFAULT_ESS_THRESHOLD,
                           callback=step_done, report=self._report)
 
@@ -70,7 +80,7 @@ class _SmcRun:
 
 
 def lags_particle_ksampler(model, settings, seed, steps, cfg, sampler_name, scheduler, positive, negative,
-                           latent_image, denoise=1.0, particles=2):
+                           latent_image, denoise=1.0, particles=2, whole_batch=False):
     """KSampler with LAGS guidance and `particles` particles per output image (same outputs as KSampler)."""
     import comfy.sample
     import comfy.samplers
@@ -96,10 +106,11 @@ def lags_particle_ksampler(model, settings, seed, steps, cfg, sampler_name, sche
     mask = latent_image.get("noise_mask")
     if mask is not None and mask.shape[0] == batch and batch > 1:
         mask = mask.repeat_interleave(particles, 0)
-    sampler = comfy.samplers.KSAMPLER(_SmcRun(lags_hook(patched), model_family(patched), stepper, particles, seed,
-                                              settings.node_id))
+    group, outputs = (batch * particles, batch) if whole_batch else (particles, 1)
+    sampler = comfy.samplers.KSAMPLER(_SmcRun(lags_hook(patched), patched, model_family(patched), stepper, group,
+                                              outputs, seed, settings.node_id))
     samples = comfy.sample.sample_custom(patched, noise, cfg, sampler, sigmas, positive, negative, expanded,
                                          noise_mask=mask, callback=latent_preview.prepare_callback(patched, steps),
                                          disable_pbar=not comfy.utils.PROGRESS_BAR_ENABLED, seed=seed)
-    out["samples"] = samples[::particles]
+    out["samples"] = samples.view(-1, group, *samples.shape[1:])[:, :outputs].reshape(latent.shape)
     return (out,)

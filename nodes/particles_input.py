@@ -9,9 +9,24 @@ from ..particles import SUPPORTED_SAMPLERS
 MAX_PARTICLES = 64
 
 
-def particles_input() -> io.Int.Input:
+#: How particles compete: each output image draws from its own K particles (independent images),
+#: or the batch's B x K particles are resampled together and B images drawn systematically (the
+#: batch's mix follows the weights: fairness).
+SCOPES = ("each image", "whole batch")
+
+
+def particles_inputs() -> list:
+    return [_particles(), io.Combo.Input(
+        "particles_compete", options=list(SCOPES), default=SCOPES[0], optional=True,
+        tooltip="each image: every output image comes from its own K particles, so images are independent. "
+                "whole batch: all the batch's particles compete together and the batch is drawn from them at once, "
+                "so the batch as a whole follows the reward (use it for fairness: a batch of 8 gets close to the "
+                "target class mix); images are then not independent of each other.")]
+
+
+def _particles() -> io.Int.Input:
     return io.Int.Input(
-        "particles", default=1, min=1, max=MAX_PARTICLES,
+        "particles", default=1, min=1, max=MAX_PARTICLES, optional=True,  # optional: older prompts lack it
         tooltip="Particles per output image. 1: plain LAGS. K > 1 samples K candidates per image, keeps re-drawing "
                 "the ones the reward favours during sampling (sequential Monte Carlo), and returns one per image: "
                 "it reaches global attributes (layout, colour cast, class mix) that guidance alone misses, at about "

@@ -13,7 +13,7 @@ import torch.nn.functional as F
 
 from .plan import MIN_TILE, plan_decode
 from .tiled_decode import decode_tiled
-from .unit import guidance_units
+from .unit import reward_guidance_log_w, unit_of
 
 AUTO = "auto"
 
@@ -111,7 +111,14 @@ class RewardPath:
         return self.reward_at(self.decoded_scale(x0.shape[-2:])).log_w(self.image(x0))
 
     def __call__(self, x0: torch.Tensor) -> torch.Tensor:
-        return guidance_units(self.natural_log_w(x0), x0)
+        """log w in guidance units (unit.py)."""
+        if self.decoder is None:
+            return reward_guidance_log_w(self.reward, x0, x0)
+        return reward_guidance_log_w(self.reward_at(self.decoded_scale(x0.shape[-2:])), self.image(x0), x0)
+
+    def unit(self, x0: torch.Tensor) -> int:
+        """Guidance units per natural unit of log w for this latent (traces divide by it)."""
+        return unit_of(self.reward, x0)
 
     # -- out of memory -------------------------------------------------------------------
     def cheaper(self, latent_hw) -> str | None:

@@ -20,3 +20,6 @@ FREQUENCY_STRENGTH = 10.0
 #: log w change of the colour default for a clear colour change (0.1 colour distance).
 _CLEAR_CHANGE_LOG_W = COLOUR_STRENGTH * 0.1
 LEARNED_STRENGTH = round(_CLEAR_CHANGE_LOG_W / 1.0, 6)  # per point / per nat of their score
+
+#: Fairness is per image (reward_path/unit.py): 1 is the exact re-weighting to the target class mix.
+FAIRNESS_STRENGTH = 1.0

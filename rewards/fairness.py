@@ -84,6 +84,9 @@ def estimate_base_distribution(probs: torch.Tensor, pseudo_count: float = CALIBR
 class ClassifierFairnessReward(Reward):
     space = PIXEL
     name = "fairness"
+    #: log w is about the whole image's class, and strength 1 is the exact re-weighting: guidance and
+    #: particles use it as it is, not per latent pixel (reward_path/unit.py).
+    per_image = True
 
     def __init__(self, classifier, target=None, base=None, mode: str = BALANCE, steer_class=0,
                  strength: float = 1.0, base_source: str = "given"):

@@ -53,6 +53,23 @@ def test_values_are_natural_log_w_times_latent_pixels():
     assert torch.allclose(path.natural_log_w(x0), reward.log_w(path.image(x0)))
 
 
+class PerImageReward(ColourReward):
+    """A colour statistic declared per image (as the fairness re-weighting is)."""
+
+    per_image = True
+
+
+def test_per_image_rewards_keep_their_own_log_w_and_combinations_apply_each_terms_unit():
+    x0 = _smooth_latent(16, 24)
+    path = RewardPath(PerImageReward(colour="#2050e0", strength=2.0), UpsampleDecoder(), 1.0)
+    assert torch.allclose(path(x0), path.natural_log_w(x0)) and path.unit(x0) == 1
+    pixel, image = ColourReward(colour="#e03c28", strength=1.0), PerImageReward(colour="#2050e0", strength=1.0)
+    mixed = RewardPath(CombinedReward([(pixel, 0.5), (image, 2.0)]), UpsampleDecoder(), 1.0)
+    decoded = mixed.image(x0)
+    expected = 0.5 * pixel.log_w(decoded) * 16 * 24 + 2.0 * image.log_w(decoded)
+    assert torch.allclose(mixed(x0), expected) and mixed.unit(x0) == 16 * 24
+
+
 @pytest.mark.parametrize("reward, scale", [
     (ColourReward(strength=1.0), 0.25),
     (ColourReward(palette="#ff0000, #0000ff", strength=1.0), 0.5),

@@ -159,3 +159,54 @@ def test_bad_particles_are_refused_before_sampling(host, particles, sampler, wor
     result = host.run(tiny_prompt(sampler, 4.0, particles=particles))
     assert not result.success and result.validation_error is not None
     assert words in result.error_message and "particles" in result.error_message
+
+
+def test_whole_batch_particles_return_the_batch_asked_for(host):
+    prompt = tiny_prompt("dpmpp_2m_sde", 4.0, batch=3)
+    prompt["20"]["inputs"]["particles_compete"] = "whole batch"
+    result = host.run(prompt)
+    assert result.success, result.error_message
+    out = result.captures["latent"]["samples"]
+    assert out.shape[0] == 3 and torch.isfinite(out).all()
+    events = [d for e, d in result.messages if e == "lags.particles" and d["node"] == "20"]
+    assert all(e["particles"] == 12 and 1.0 <= e["ess"] <= 12.0 for e in events)  # one group of 3 x 4
+
+
+def test_particles_go_through_the_unet_in_chunks_when_memory_is_short(host, monkeypatch):
+    """With room for 3 particles per call, 2 x 4 particles take 3 calls per step, same images.
+    (The adaptive probe decides per model call, so it is held at 'always probe' here.)"""
+    def prompt():
+        p = tiny_prompt("euler_ancestral", 4.0)
+        p["20"]["inputs"]["probe_threshold"] = 0.0
+        return p
+
+    chunks = host.pack("bridge.particle_chunks")
+    whole = host.run(prompt()).captures["latent"]["samples"]
+    monkeypatch.setattr(chunks, "chunk_size", lambda patcher, shape, conds=2: 3)
+    sampler = host.pack("bridge.particle_sampler")
+    monkeypatch.setattr(sampler, "chunk_size", lambda patcher, shape, conds=2: 3)
+    result = host.run(prompt())
+    assert result.success, result.error_message
+    assert len(result.traces("20")) == 3 * 4  # three model calls per step, each traced
+    got = result.captures["latent"]["samples"]
+    print("chunked vs whole: max abs diff", float((got - whole).abs().max()), "scale", float(whole.abs().max()))
+    assert torch.allclose(got, whole, atol=1e-4)
+
+
+def test_chunk_size_follows_the_unet_memory_estimate(host, monkeypatch):
+    import comfy.model_management
+
+    chunks = host.pack("bridge.particle_chunks")
+
+    class Patcher:
+        load_device = "cpu"
+
+        class model:
+            @staticmethod
+            def memory_required(shape):
+                return shape[0] * 100.0
+
+    monkeypatch.setattr(comfy.model_management, "get_free_memory", lambda device=None: 1000.0)
+    assert chunks.chunk_size(Patcher, (8, 4, 8, 8)) == 3  # 2 x 3 x 100 x 1.5 = 900 < 1000
+    monkeypatch.setattr(comfy.model_management, "get_free_memory", lambda device=None: 10.0)
+    assert chunks.chunk_size(Patcher, (8, 4, 8, 8)) == 1
