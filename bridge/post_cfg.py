@@ -5,7 +5,7 @@ import logging
 
 import torch
 
-from ..guidance import guided_denoise
+from ..guidance import AdaptiveProbe, guided_denoise
 from ..schedulers import StepFractionGate
 from .errors import LagsOutOfMemoryError, free_cached_memory, is_out_of_memory, reward_path_oom_message
 from .inpaint import inpaint_region
@@ -50,6 +50,7 @@ class SamplingRun:
         self.pending_update = None  # non-CFG guiders: D_q - D, added after the guider combines
         self.warned_order = False
         self.restore_after_probe = False  # post-CFG patches follow LAGS in the chain
+        self.probe = None  # guidance.AdaptiveProbe: whether a guided lags step probes (per run)
 
 
 class LagsPostCfg:
@@ -120,6 +121,8 @@ class LagsPostCfg:
             self._note_later_patches(run, args["model_options"])
         sample_sigmas = args["model_options"].get("transformer_options", {}).get("sample_sigmas")
         schedule = self._schedule(run, sample_sigmas)
+        if run.probe is None:
+            run.probe = AdaptiveProbe(self.settings.probe_threshold)
         if run.reward_path is None:
             run.reward_path = make_reward_path(self.settings, base_model, x.device)
             self.settings.reward.prepare(x.device, torch.float32)
@@ -134,7 +137,7 @@ class LagsPostCfg:
         plain = is_plain_cfg(run.guider)
         log_w = run.reward_path if run.inpaint is None else run.inpaint.composite(run.reward_path, sigma, base_model)
         result = self._guided(run, denoiser, log_w, x, sigma, schedule, denoised if plain else None, base_model)
-        if run.restore_after_probe and self.settings.method == "lags" and bool(result.diagnostics.guided.any()):
+        if run.restore_after_probe and self.settings.method == "lags" and bool(result.diagnostics.probed.any()):
             with torch.no_grad():
                 denoiser(x, sigma)  # the last model call is the step's own again (see _note_later_patches)
 
@@ -176,7 +179,7 @@ class LagsPostCfg:
                 result = guided_denoise(denoiser, log_w, x, sigma, schedule, method=self.settings.method,
                                         epsilon=self.settings.epsilon, denoised=denoised,
                                         denoiser_dtype=unet_compute_dtype(base_model), family=run.family,
-                                        need_denoised=denoised is not None)
+                                        need_denoised=denoised is not None, probe_policy=run.probe)
             except Exception as exc:
                 if not is_out_of_memory(exc) or isinstance(exc, LagsOutOfMemoryError):
                     raise

@@ -5,7 +5,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from ..guidance import DEFAULT_EPSILON, METHODS
+from ..guidance import DEFAULT_EPSILON, DEFAULT_PROBE_THRESHOLD, METHODS, check_probe_threshold
 from ..reward_path.path import AUTO as AUTO_DECODE_SCALE, at_scale
 from ..schedulers import PaperAlpha
 from .errors import LagsInputError
@@ -48,6 +48,7 @@ class LagsSettings:
     decoder: str = "vae"
     vae: Any = None
     node_id: str | None = None
+    probe_threshold: float = DEFAULT_PROBE_THRESHOLD  # adaptive probe (guidance.adaptive_probe); 0: every step
 
     def __post_init__(self):
         if self.schedule is None:
@@ -62,6 +63,10 @@ class LagsSettings:
         if not math.isfinite(eps) or eps <= 0:
             raise LagsInputError(f"epsilon must be a number > 0 (the finite-difference step, in units of sigma); got {self.epsilon!r}.")
         self.epsilon = eps
+        try:
+            self.probe_threshold = check_probe_threshold(self.probe_threshold)
+        except ValueError as exc:
+            raise LagsInputError(f"{exc}.") from exc
         self.decode_scale = _decode_scale(self.decode_scale)
         if self.reward_space == "pixel" and self.decode_scale != AUTO_DECODE_SCALE:
             try:  # a reward that cannot be measured at this scale (frequency) fails here, before sampling

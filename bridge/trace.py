@@ -3,7 +3,9 @@
 Payload: {"node": str, "step": int (1-based), "steps": int, "sigma": float, "level": float | None
 (the noise level alpha saw: sigma, or sigma/(1-sigma) for flow models; None where infinite),
 "alpha": float, "log_w": float | None, "grad_norm": float, "guided": bool,
-"guarded": int}. Sending never raises: sampling must not depend on a UI being there.
+"guarded": int, "probed": bool (a lags step took J v from the finite-difference probe; False where
+the adaptive probe used J0 v, or the step was not guided), "probe_gap": float | None (measured
+||J v - J0 v|| / ||J0 v|| on a probing step)}. Sending never raises: sampling must not depend on a UI being there.
 """
 from __future__ import annotations
 
@@ -57,6 +59,8 @@ def trace_payload(node_id, step, steps, diagnostics) -> dict:
         "grad_norm": grad if grad is not None else 0.0,
         "guided": bool(d.guided.any()),
         "guarded": int(d.guarded.sum()),
+        "probed": bool(d.probed.any()) if d.probed is not None else False,
+        "probe_gap": _mean(d.probe_gap, d.probed & torch.isfinite(d.probe_gap)) if d.probed is not None else None,
     }
 
 

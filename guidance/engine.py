@@ -10,7 +10,9 @@ grad log E[w(X0) | X_sigma = x] by J^T grad log w(x0_bar), x0_bar = D(x, sigma):
 - "tweedie": g = J v with J where the data has no curvature (I for VE), no extra call;
 - "dps":     g = J^T v by backprop through the denoiser (the baseline LAGS replaces).
 
-v = grad log w(x0_bar) is the only gradient taken for lags/tweedie.
+v = grad log w(x0_bar) is the only gradient taken for lags/tweedie. With a `probe_policy`
+(adaptive_probe.AdaptiveProbe) a lags step may take J0 v instead of probing, where the probes
+have measured J v ~ J0 v (J0: the family's identity_jacobian); it stays guided either way.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 
 import torch
 
+from .adaptive_probe import pooled_gap
 from .checks import check_alpha, check_epsilon, check_method, check_skip_below, per_item_sigma
 from .families import VE
 from .reward_gradient import compute_dtype_for, grad_log_w, vjp_through
@@ -46,6 +49,8 @@ class GuidanceDiagnostics:
     grad_norm: torch.Tensor  # ||g||; 0 where the item was not guided
     guided: torch.Tensor  # alpha above the skip threshold
     guarded: torch.Tensor  # guidance was non-finite and the item fell back to D
+    probed: torch.Tensor | None = None  # J v came from the finite-difference probe (lags)
+    probe_gap: torch.Tensor | None = None  # ||J v - J0 v|| / ||J0 v|| where probed, else nan
 
     @property
     def num_guarded(self) -> int:
@@ -111,6 +116,7 @@ def guided_denoise(
     denoiser_dtype: torch.dtype | None = None,
     family=VE,
     need_denoised: bool = True,
+    probe_policy=None,
 ) -> GuidanceResult:
     """One guided denoiser evaluation.
 
@@ -120,7 +126,8 @@ def guided_denoise(
     hook), saving one call. `denoiser_dtype`: the precision the denoiser computes in,
     when it differs from x's (sets the finite-difference round-off floor). `family`: how
     sigma relates to the data (families.VE or FLOW). Items whose guidance is non-finite fall
-    back to D.
+    back to D. `probe_policy` (lags only; adaptive_probe.AdaptiveProbe, the caller's per-run
+    state): asked whether this step probes, told the gap it measured. None: always probe.
     """
     method = check_method(method, METHODS)
     epsilon = check_epsilon(epsilon)
@@ -134,7 +141,10 @@ def guided_denoise(
     log_w_values = torch.full((batch,), math.nan, dtype=torch.float64, device=x.device)
     grad_norm = torch.zeros(batch, dtype=torch.float64, device=x.device)
     guarded = torch.zeros(batch, dtype=torch.bool, device=x.device)
-    diagnostics = GuidanceDiagnostics(sigma_b, level, alpha, log_w_values, grad_norm, guided, guarded)
+    probed = torch.zeros(batch, dtype=torch.bool, device=x.device)
+    probe_gap = torch.full((batch,), math.nan, dtype=torch.float64, device=x.device)
+    diagnostics = GuidanceDiagnostics(sigma_b, level, alpha, log_w_values, grad_norm, guided, guarded, probed,
+                                      probe_gap)
     if not guided.any():
         return GuidanceResult(denoised if denoised is not None or not need_denoised else _call(denoiser, x, sigma),
                               diagnostics)
@@ -148,12 +158,22 @@ def guided_denoise(
         # A non-finite v must not reach the denoiser (it would poison the probe call).
         v_ok = torch.isfinite(v.flatten(1)).all(dim=1) & torch.isfinite(values)
         v = torch.where(_expand(v_ok, v), v, torch.zeros_like(v))
-        if method == "tweedie":
-            g = v * _expand(family.identity_jacobian(sigma_b).to(v.dtype), v)
+        j0v = v * _expand(family.identity_jacobian(sigma_b).to(v.dtype), v)
+        step_level = float(level[guided].max())
+        probe = method == "lags" and (probe_policy is None or probe_policy.should_probe(step_level))
+        if not probe:
+            g = j0v
         else:
             with torch.no_grad():
                 g = lags_direction(denoiser, x, sigma, sigma_b.to(dtype), denoised, v, epsilon, dtype,
                                    denoiser_dtype)
+            probed.copy_(guided)
+            gap = _per_item_norm(g - j0v) / _per_item_norm(j0v)
+            probe_gap.copy_(torch.where(guided & v_ok, gap.to(torch.float64), probe_gap))
+            if probe_policy is not None:
+                probe_policy.observe(step_level, pooled_gap(g, j0v, guided & v_ok))
+        if method == "lags" and probe_policy is not None:
+            probe_policy.count(probe)
         g = torch.where(_expand(v_ok, g), g, torch.full_like(g, math.nan))
 
     with torch.no_grad():

@@ -4,7 +4,8 @@ from __future__ import annotations
 from comfy_api.latest import io
 
 from ..bridge import DECODE_SCALES, DECODERS, LagsSettings
-from ..guidance import DEFAULT_EPSILON, METHODS
+from ..guidance import DEFAULT_EPSILON, DEFAULT_PROBE_THRESHOLD, METHODS
+from .probe_input import probe_threshold_input
 
 CATEGORY = "sampling/lags"
 REWARD_CATEGORY = CATEGORY + "/rewards"
@@ -16,7 +17,7 @@ EPSILON_MIN = 1e-4
 
 
 def guidance_inputs() -> list:
-    """vae, reward, schedule, method, epsilon, decode_scale, decoder (in this order)."""
+    """vae, reward, schedule, method, epsilon, decode_scale, decoder, probe_threshold (in this order)."""
     return [
         io.Vae.Input("vae", optional=True,
                      tooltip="The checkpoint's VAE. Pixel rewards decode the denoised latent x0 with it "
@@ -42,12 +43,14 @@ def guidance_inputs() -> list:
         io.Combo.Input("decoder", options=list(DECODERS), default="vae",
                        tooltip="vae: the connected VAE (exact, heavy). taesd: the tiny TAESD decoder from "
                                "models/vae_approx (fast, approximate; no VAE input needed)."),
+        probe_threshold_input(),
     ]
 
 
 def settings_from(reward, vae=None, schedule=None, method="lags", epsilon=None, decode_scale=DECODE_SCALES[0],
-                  decoder="vae", node_id=None) -> LagsSettings:
-    """epsilon None (no widget value): the engine's default."""
+                  decoder="vae", node_id=None, probe_threshold=None) -> LagsSettings:
+    """epsilon / probe_threshold None (no widget value): the engine's default."""
     return LagsSettings(reward=reward, schedule=schedule, method=method,
                         epsilon=DEFAULT_EPSILON if epsilon is None else epsilon,
-                        decode_scale=decode_scale, decoder=decoder, vae=vae, node_id=node_id)
+                        decode_scale=decode_scale, decoder=decoder, vae=vae, node_id=node_id,
+                        probe_threshold=DEFAULT_PROBE_THRESHOLD if probe_threshold is None else probe_threshold)

@@ -24,9 +24,10 @@ class LAGSGuidance(io.ComfyNode):
 
     @classmethod
     def execute(cls, model, reward=None, vae=None, schedule=None, method="lags", epsilon=None, decode_scale="auto",
-                decoder="vae") -> io.NodeOutput:
+                decoder="vae", probe_threshold=None) -> io.NodeOutput:
         settings = settings_from(reward, vae=vae, schedule=schedule, method=method, epsilon=epsilon,
-                                 decode_scale=decode_scale, decoder=decoder, node_id=cls.hidden.unique_id)
+                                 decode_scale=decode_scale, decoder=decoder, node_id=cls.hidden.unique_id,
+                                 probe_threshold=probe_threshold)
         return io.NodeOutput(patch_model(model, settings))
 
 

@@ -48,9 +48,10 @@ class LAGSWeightedSampler(io.ComfyNode):
     @classmethod
     def execute(cls, model, seed, steps, cfg, sampler_name, scheduler, positive, negative, latent_image,
                 denoise=1.0, reward=None, vae=None, schedule=None, method="lags", epsilon=None,
-                decode_scale="auto", decoder="vae") -> io.NodeOutput:
+                decode_scale="auto", decoder="vae", probe_threshold=None) -> io.NodeOutput:
         settings = settings_from(reward, vae=vae, schedule=schedule, method=method, epsilon=epsilon,
-                                 decode_scale=decode_scale, decoder=decoder, node_id=cls.hidden.unique_id)
+                                 decode_scale=decode_scale, decoder=decoder, node_id=cls.hidden.unique_id,
+                                 probe_threshold=probe_threshold)
         (latent,) = lags_ksampler(model, settings, seed, steps, cfg, sampler_name, scheduler, positive, negative,
                                   latent_image, denoise=denoise)
         return io.NodeOutput(latent)

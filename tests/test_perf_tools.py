@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from benchmarks.perf import allocations, report
-from benchmarks.perf.config import PerfConfig
+from benchmarks.perf.config import DEFAULTS, PerfConfig
 from benchmarks.perf.fidelity import Fidelity, cosine
 from benchmarks.perf.projection import ProjectionRow, guided_steps
 from benchmarks.perf.recorder import StepRecorder
@@ -134,6 +134,8 @@ def test_cosine():
 def test_projection_ratio_and_guided_steps():
     row = ProjectionRow("m", "lags", unet_tflops=2.0, extra_tflops=3.0, guided=20, steps=30)
     assert row.ratio == pytest.approx(1 + 20 * 3.0 / 60)
+    probed = ProjectionRow("m", "lags", unet_tflops=2.0, extra_tflops=3.0, guided=20, steps=30, probes=12)
+    assert probed.ratio == pytest.approx(1 + (20 * 3.0 + 12 * 2.0) / 60)  # a probe costs one plain step
     sigmas = torch.tensor([10.0, 3.0, 1.0, 0.5, 0.0])
     assert guided_steps(sigmas, lambda s: 1 / (1 + s**2), 0.05) == 3  # alpha 0.0099 at sigma 10 is skipped
     assert guided_steps(sigmas, lambda s: 1 / (1 + s**2), 0.0) == 4
@@ -145,17 +147,24 @@ def _result(plain_cpu, lags_cpu, plain_wall, lags_wall):
             self.cpu, self.wall, self.steps = cpu, wall, []
 
     rows = [report.Row("KSampler (plain)", Rec(plain_cpu, plain_wall), 0.0, plain=True),
-            report.Row("lags", Rec(lags_cpu, lags_wall), 1.0)]
-    return report.PerfResult(PerfConfig(), rows, machine={})
+            report.Row(DEFAULTS.label, Rec(lags_cpu, lags_wall), 1.0, guided_gain=0.5)]
+    projection = [ProjectionRow("SDXL 1024², 30 steps", f"defaults: decode_scale auto, adaptive probe (exact bed), "
+                                f"{reward}", 13.5, extra, 20, 30, probes=12)
+                  for reward, extra in (("colour reward", 1.25), ("CLIP-H reward", 4.0))]
+    return report.PerfResult(PerfConfig(), rows, machine={}, projection=projection)
 
 
 def test_targets_say_by_how_much_they_are_missed():
     result = _result(plain_cpu=2.0, lags_cpu=5.0, plain_wall=2.0, lags_wall=3.0)
     rows = {t: (measured, met, note) for t, measured, met, note in report.targets(result)}
-    wall = rows["CPU small model: lags total ≤ 2.0× plain (wall time)"]
-    cpu = rows["CPU small model: lags total ≤ 2.0× plain (CPU time)"]
-    assert wall == ("1.50×", True, "")
+    wall = rows["CPU small model: defaults ≤ 2.0× plain (wall time)"]
+    cpu = rows["CPU small model: defaults ≤ 2.0× plain (CPU time)"]
+    assert wall[:2] == ("1.50×", True) and wall[2] == "log w gain +0.500 as guided, +1.000 at full size"
     assert cpu[:2] == ("2.50×", False) and "missed by 0.50×" in cpu[2] and "25% over" in cpu[2]
+    colour = rows["FLOP projection SDXL 1024², 30 steps: defaults ≤ 1.5× plain (colour reward)"]
+    clip = rows["FLOP projection SDXL 1024², 30 steps: defaults ≤ 1.5× plain (CLIP-H reward)"]
+    assert colour[:2] == ("1.46×", True) and "12 of 20" in colour[2]
+    assert clip[:2] == ("1.60×", False)  # 1 + (20 * 4 + 12 * 13.5) / 405
     gpu = next(v for k, v in rows.items() if k.startswith("GPU"))
     assert gpu[0] == report.NO_GPU and gpu[1] is None
 
@@ -164,4 +173,4 @@ def test_no_variant_meets_the_target_is_reported():
     result = _result(plain_cpu=1.0, lags_cpu=3.0, plain_wall=1.0, lags_wall=3.0)
     rows = {t: (measured, met) for t, measured, met, _ in report.targets(result)}
     assert rows["variants within 2.0× (wall and CPU)"] == ("none", False)
-    assert math.isclose(result.ratio(result.row("lags"), cpu=True), 3.0)
+    assert math.isclose(result.ratio(result.row(DEFAULTS.label), cpu=True), 3.0)

@@ -40,9 +40,9 @@ def main(argv=None) -> int:
     args = _parser().parse_args(argv)
     config = QUICK if args.quick else FULL if args.full else DEFAULT
     started, load_before = time.perf_counter(), os.getloadavg()
-    from ..perf.__main__ import _boot, _machine  # the perf benchmark's host boot and machine lines
+    from ..comfy_host import boot, machine
 
-    host = _boot()
+    host = boot("python -m benchmarks.memory")
     torch.set_num_threads(args.threads)  # after the boot: the harness sets one thread for tests
     from . import clip_activations, report, rows
     from .bench import MemoryBench
@@ -57,7 +57,7 @@ def main(argv=None) -> int:
             clip = clip_activations.measure(config.clip_arch, seed=config.seed)
         except ImportError as e:
             print(f"  skipped: {e}")
-    result = report.MemoryReport(config, tables, _machine(bench.decoders.describe(), load_before),
+    result = report.MemoryReport(config, tables, machine(bench.decoders.describe(), load_before),
                                  bench.default_budget, clip, time.perf_counter() - started)
     text = report.markdown(result)
     print(text)

@@ -7,10 +7,7 @@ for SDXL. Prints the tables and writes docs/performance.md (FILE)."""
 from __future__ import annotations
 
 import argparse
-import logging
 import os
-import platform
-import resource
 import sys
 import time
 from dataclasses import replace
@@ -18,11 +15,12 @@ from pathlib import Path
 
 import torch
 
+from ..comfy_host import REPO, boot, machine
 from . import report
 from .config import DEFAULT, QUICK, PerfConfig
 
-REPO = Path(__file__).resolve().parents[2]
 DOCS = REPO / "docs" / "performance.md"
+COMMAND = "python -m benchmarks.perf"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -32,7 +30,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--size", type=int, help=f"image side in pixels (default {DEFAULT.image_size})")
     p.add_argument("--steps", type=int, help=f"sampler steps (default {DEFAULT.steps})")
     p.add_argument("--rounds", type=int, help=f"timed rounds, best kept (default {DEFAULT.rounds})")
-    p.add_argument("--no-quality", action="store_true", help="skip the 2-D skip-threshold check")
+    p.add_argument("--no-quality", action="store_true",
+                   help="skip the 2-D skip-threshold check and the probe-threshold sweep on the exact test beds")
     p.add_argument("--no-projection", action="store_true", help="skip the FLOP projection")
     p.add_argument("--out", type=Path, default=DOCS, help="markdown file to write (default docs/performance.md)")
     p.add_argument("--no-write", action="store_true", help="print only")
@@ -46,69 +45,25 @@ def _config(args) -> PerfConfig:
     return replace(config, **overrides)
 
 
-def _boot():
-    if not os.environ.get("COMFYUI_PATH"):
-        sys.exit("COMFYUI_PATH is not set: point it at a ComfyUI checkout, e.g. "
-                 "COMFYUI_PATH=/work/ComfyUI python -m benchmarks.perf")
-    sys.path.insert(0, str(REPO / "tests" / "host"))
-    import harness
-
-    root = logging.getLogger()
-    level = root.level
-    root.setLevel(logging.ERROR)  # core nodes whose optional dependencies are missing log tracebacks
-    try:
-        host = harness.boot()
-    finally:
-        root.setLevel(level)
-    import comfy.utils
-
-    comfy.utils.PROGRESS_BAR_ENABLED = False  # no tqdm bars between the log lines (same for every variant)
-    return host
-
-
-def _cpu_name() -> str:
-    cpuinfo = Path("/proc/cpuinfo")
-    lines = cpuinfo.read_text().splitlines() if cpuinfo.exists() else []
-    return next((line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")),
-                platform.processor() or "?")
-
-
-def _machine(models: str, load_before) -> dict:
-    try:
-        import comfyui_version
-
-        comfy = comfyui_version.__version__
-    except ImportError:
-        comfy = "?"
-    load_after = os.getloadavg()
-    gpu = torch.cuda.get_device_name() if torch.cuda.is_available() else "none (torch.cuda.is_available() is False)"
-    return {
-        "CPU": f"{_cpu_name()}, {os.cpu_count()} cores, torch.set_num_threads({torch.get_num_threads()})",
-        "Software": f"Python {platform.python_version()}, torch {torch.__version__}, ComfyUI {comfy} "
-                    "(--cpu, in-process)",
-        "Load average (1 min) before / after": f"{load_before[0]:.1f} / {load_after[0]:.1f} "
-                                               "(other jobs share this machine)",
-        "Models": models,
-        "Process peak RSS": f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB over the whole "
-                            "benchmark (resource.getrusage ru_maxrss: models, ComfyUI, allocator caches)",
-        "GPU": gpu,
-    }
-
-
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
     config = _config(args)
     torch.set_num_threads(1)
     started, load_before = time.perf_counter(), os.getloadavg()
-    host = _boot()
+    host = boot(COMMAND)
     from . import fidelity, models, runner
+    from .probe_quality import probe_threshold_check
     from .quality import skip_threshold_check
 
     print(f"LAGS performance benchmark: {config.describe()}")
     bench = runner.Bench(host, config)
     x0s: list = []
     outcomes = runner.run_all(bench, capture=x0s)
-    rows = [report.Row(label, o.record, bench.final_log_w(o.latent), o.variant.plain) for label, o in outcomes.items()]
+    plain = next(o for o in outcomes.values() if o.variant.plain)
+    rows = [report.Row(label, o.record, bench.final_log_w(o.latent), o.variant.plain,
+                       None if o.variant.plain else
+                       bench.guided_log_w(o.variant, o.latent) - bench.guided_log_w(o.variant, plain.latent))
+            for label, o in outcomes.items()]
 
     print("  reward-gradient fidelity")
     base_model = bench.small.model.model
@@ -117,25 +72,25 @@ def main(argv=None) -> int:
              "unrelated decoder (another random VAE)": {"vae": models.small_vae(config.seed + 100)}}
     fid = fidelity.compare(host, bench.base_reward, base_model, bench.small.vae, x0s, paths)
 
-    quality = None
+    quality = probe = None
     if not args.no_quality:
         print("  2-D benchmark: skip threshold")
         quality = skip_threshold_check()
+        print("  exact test beds: adaptive probe threshold")
+        probe = probe_threshold_check()
 
     projection = []
     if not args.no_projection:
         print("  FLOP projection")
-        projection = _projection(host, bench, config, rows)
+        projection = _projection(host, bench, config, outcomes, probe)
 
-    no_gpu = report.NO_GPU if not torch.cuda.is_available() else "not run: this benchmark runs ComfyUI with --cpu"
-    gpu_rows = [("SDXL 1024², 30 steps, cfg 5, fp16, colour reward", no_gpu),
-                ("SDXL 1024², 30 steps, cfg 5, fp16, PickScore-sized CLIP-H reward", no_gpu)]
-    result = report.PerfResult(config, rows, _machine(bench.small.describe(), load_before), fid, quality, projection,
-                               gpu_rows, time.perf_counter() - started)
+    no_gpu = report.NO_GPU if not torch.cuda.is_available() else "not run here: python -m benchmarks.gpu runs it"
+    existing = args.out.read_text() if args.out.exists() else None
+    result = report.PerfResult(config, rows, machine(bench.small.describe(), load_before), fid, quality, projection,
+                               [("GPU", no_gpu)], time.perf_counter() - started, probe, report.kept_gpu(existing))
     print()
     print(report.console(result))
     if not args.no_write:
-        existing = args.out.read_text() if args.out.exists() else None
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(report.markdown(result, report.kept_analysis(existing)))
         print(f"\nwrote {args.out}")
@@ -143,35 +98,49 @@ def main(argv=None) -> int:
     return 0
 
 
-def _projection(host, bench, config, measured_rows) -> list:
+def _sdxl_probes(host, probe) -> dict:
+    """Guided steps that probe on SDXL's 30-step karras schedule at the default threshold: the exact
+    bed (unit-scale data) and the 2-D benchmark (0.08-wide components)."""
+    from .exact_bed import run_bed
+
+    default = host.pack("guidance").DEFAULT_PROBE_THRESHOLD
+    if probe is not None:
+        return {"exact bed": probe.bed_run(default, sdxl=True).probed, "2-D benchmark": probe.toy_run(default).probed}
+    from schedulers import PaperAlpha
+
+    return {"exact bed": run_bed((default,), 30, PaperAlpha(10.0))[0].probed}
+
+
+def _projection(host, bench, config, outcomes, probe) -> list:
     import comfy.samplers
 
     from . import projection
-    from .quality import HIGHER_SKIP_BELOW
 
     schedule = host.pack("schedulers").PaperAlpha(10.0)
     skip = host.pack("guidance").DEFAULT_SKIP_BELOW
     sampling = bench.small.model.get_model_object("model_sampling")  # SD1.5 and SDXL share these sigmas
-
-    def sigmas(steps):
-        return comfy.samplers.calculate_sigmas(sampling, "karras", steps)
-
-    size = f"{config.image_size}², {config.steps} steps"
-    small = projection.project("small", config.latent_size, config.steps, sigmas(config.steps), schedule, skip,
-                               model=f"this benchmark's (CPU) models, {size}")
-    plain = next(r for r in measured_rows if r.plain).record.cpu
-    measured = {r.label.split(" (")[0]: r.record.cpu / plain for r in measured_rows if not r.plain}
-    small = [replace(r, measured=measured.get(r.label.removesuffix(", colour reward"))) for r in small]
-    sd15 = projection.project("sd15", 64, 30, sigmas(30), schedule, skip, model="SD1.5 512², 30 steps")
+    sigmas = comfy.samplers.calculate_sigmas(sampling, "karras", 30)
+    plain = next(o for o in outcomes.values() if o.variant.plain).record.cpu
+    small = []
+    for o in outcomes.values():
+        v = o.variant
+        if v.plain or v.skip_below is not None:
+            continue
+        scale = 0.25 if v.decode_scale == "auto" else float(v.decode_scale)  # auto: 1/4 for the colour reward
+        small.append(projection.measured_row(
+            "small", config.latent_size, config.steps, f"{v.label}, colour reward", v.method, scale, v.decoder,
+            len(o.record.guided_steps()), len(o.record.extra_call_steps()), o.record.cpu / plain,
+            model=f"this benchmark's (CPU) models, {config.image_size}², {config.steps} steps"))
+    probes = _sdxl_probes(host, probe)
+    clip_scale = host.pack("rewards.decode_scale").model_input_scale(224, (1024, 1024))
+    sd15 = projection.project("sd15", 64, 30, sigmas, schedule, skip, model="SD1.5 512², 30 steps",
+                              probes={"exact bed": probes["exact bed"]})
     xl = "SDXL 1024², 30 steps"
-    sdxl = projection.project("sdxl", 128, 30, sigmas(30), schedule, skip, model=xl)
-    clip = projection.project("sdxl", 128, 30, sigmas(30), schedule, skip, clip=True, model=xl)
-    higher = projection.project("sdxl", 128, 30, sigmas(30), schedule, HIGHER_SKIP_BELOW, model=xl)
-    cheap = ("lags, decode_scale 0.25", "lags, taesd", "floor")
-    return (small + [r for r in sd15 if r.label.startswith(("lags, colour", "floor"))] + sdxl
-            + [r for r in clip if "lags" in r.label and "no skip" not in r.label]
-            + [replace(r, label=f"{r.label}, skip_below {HIGHER_SKIP_BELOW:g}") for r in higher
-               if r.label.startswith(cheap)])
+    sdxl = projection.project("sdxl", 128, 30, sigmas, schedule, skip, model=xl, probes=probes)
+    clip = projection.project("sdxl", 128, 30, sigmas, schedule, skip, clip=True, model=xl, auto_scale=clip_scale,
+                              probes=probes)
+    return (small + [r for r in sd15 if r.label.startswith(("defaults", "floor"))] + sdxl
+            + [r for r in clip if "no skip" not in r.label and "tweedie" not in r.label and "dps" not in r.label])
 
 
 if __name__ == "__main__":

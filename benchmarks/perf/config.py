@@ -11,6 +11,8 @@ class Variant:
     decode_scale: str = "1.0"  # the node's combo value
     decoder: str = "vae"
     skip_below: float | None = None  # None: the engine default (1e-3)
+    probe_threshold: float | None = None  # None: the node default (adaptive probe)
+    reward: str = "reward"  # key of the reward object the prompt uses
 
     @property
     def plain(self) -> bool:
@@ -18,15 +20,19 @@ class Variant:
 
 
 PLAIN = Variant("KSampler (plain)", None)
-LAGS = Variant("lags", "lags")
+DEFAULTS = Variant("defaults (decode_scale auto = 1/4 for this colour reward, adaptive probe)", "lags",
+                   decode_scale="auto")
+EVERY_PROBE = Variant("defaults, probe every step (probe_threshold 0)", "lags", decode_scale="auto",
+                      probe_threshold=0.0)
+LAGS = Variant("lags, decode_scale 1.0", "lags")  # full-resolution reward path (the fidelity reference)
 
 VARIANTS = (
     PLAIN,
+    DEFAULTS,
+    EVERY_PROBE,
     LAGS,
-    Variant("lags, node defaults (decode_scale auto: 1/4 for this colour reward)", "lags", decode_scale="auto"),
-    Variant("lags, no skip (skip_below=0)", "lags", skip_below=0.0),
+    Variant("lags, decode_scale 1.0, no skip (skip_below=0)", "lags", skip_below=0.0),
     Variant("lags, decode_scale 0.5", "lags", decode_scale="0.5"),
-    Variant("lags, decode_scale 0.25", "lags", decode_scale="0.25"),
     Variant("lags, taesd", "lags", decoder="taesd"),
     Variant("tweedie", "tweedie"),
     Variant("dps", "dps"),

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import torch
 from torch.utils.flop_counter import FlopCounterMode
 
+from .clip_h import CLIP_H, ClipHTower
 from .models import UNET_CONFIG as SMALL_UNET
 from .models import VAE_DDCONFIG as SMALL_VAE
 
@@ -28,9 +29,6 @@ SDXL_UNET = {
 SD15_UNET = dict(SMALL_UNET, model_channels=320, context_dim=768)
 #: SD/SDXL VAE (same architecture).
 SD_VAE = dict(SMALL_VAE, ch=128)
-#: CLIP ViT-H/14 image tower, the size of PickScore's.
-CLIP_H = {"hidden_size": 1280, "intermediate_size": 5120, "num_hidden_layers": 32, "num_attention_heads": 16,
-          "patch_size": 14, "image_size": 224, "projection_dim": 1024}
 TERA = 1e12
 
 
@@ -104,22 +102,13 @@ def decoder_tflops(kind: str, latent: int) -> float:
 def clip_h_tflops() -> float:
     """Forward + backward (to the pixels) TFLOPs of a ViT-H/14-shaped image tower at 224²
     (torch.nn layers with CLIP-H's sizes; the exact CLIP class is not needed to count FLOPs)."""
-    width, patch, size = CLIP_H["hidden_size"], CLIP_H["patch_size"], CLIP_H["image_size"]
+    size = CLIP_H["image_size"]
     with torch.device("meta"):
-        embed = torch.nn.Conv2d(3, width, patch, stride=patch, bias=False)
-        layer = torch.nn.TransformerEncoderLayer(width, CLIP_H["num_attention_heads"], CLIP_H["intermediate_size"],
-                                                 activation="gelu", batch_first=True, norm_first=True)
-        tower = torch.nn.TransformerEncoder(layer, CLIP_H["num_hidden_layers"], enable_nested_tensor=False)
-        project = torch.nn.Linear(width, CLIP_H["projection_dim"], bias=False)
-    for module in (embed, tower, project):
-        module.eval().requires_grad_(False)
-    tokens = (size // patch) ** 2 + 1  # patches + class token
+        tower = ClipHTower().eval().requires_grad_(False)
     pixels = torch.empty(1, 3, size, size, device="meta", requires_grad=True)
 
     def run():
-        x = embed(pixels).flatten(2).transpose(1, 2)
-        x = torch.cat([x[:, :1], x], dim=1)[:, :tokens]  # stand-in for the class token
-        return project(tower(x)[:, 0])
+        return tower(pixels)
 
     with torch.enable_grad():
         out = [None]
@@ -133,14 +122,15 @@ class ProjectionRow:
     model: str
     label: str
     unet_tflops: float  # a plain step: one batch-2 UNet forward
-    extra_tflops: float  # added on a guided step
+    extra_tflops: float  # added on every guided step (the reward path; dps: its UNet forward and backward too)
     guided: int
     steps: int
     measured: float | None = None  # the benchmark's measured CPU ratio, where it ran this setting
+    probes: int = 0  # guided steps that pay the finite-difference probe (one more UNet forward)
 
     @property
     def ratio(self) -> float:
-        return 1.0 + self.guided * self.extra_tflops / (self.steps * self.unet_tflops)
+        return 1.0 + (self.guided * self.extra_tflops + self.probes * self.unet_tflops) / (self.steps * self.unet_tflops)
 
 
 def guided_steps(sigmas, schedule, skip_below: float) -> int:
@@ -149,9 +139,21 @@ def guided_steps(sigmas, schedule, skip_below: float) -> int:
     return int((schedule(sigmas) > skip_below).sum())
 
 
+def measured_row(kind: str, latent: int, steps: int, label: str, method: str, scale: float, decoder: str,
+                 guided: int, probes: int, measured: float | None = None, model: str = "") -> ProjectionRow:
+    """The FLOP ratio of a run that was measured: its own guided steps, steps that probed (lags;
+    dps's forward is in its reward path) and reward path (decode scale, decoder)."""
+    fwd, bwd = unet_tflops(kind, latent)
+    decoder = ("small_vae" if kind == "small" else "sd_vae") if decoder == "vae" else decoder
+    extra = decoder_tflops(decoder, max(1, round(latent * scale))) + (fwd + bwd if method == "dps" else 0.0)
+    return ProjectionRow(model or kind, label, fwd, extra, guided, steps, measured, probes if method == "lags" else 0)
+
+
 def project(kind: str, latent: int, steps: int, sigmas, schedule, skip_below: float, clip: bool = False,
-            model: str = "") -> list:
-    """Rows for lags (several reward paths), tweedie and dps on one architecture."""
+            model: str = "", auto_scale: float = 0.25, probes: dict | None = None) -> list:
+    """Rows for lags (several reward paths), tweedie and dps on one architecture. `auto_scale`: the
+    scale decode_scale auto decodes at for this reward; `probes`: {label suffix: probing steps} for
+    rows of the adaptive probe (defaults), e.g. {"exact bed": 12}."""
     vae = "small_vae" if kind == "small" else "sd_vae"
     fwd, bwd = unet_tflops(kind, latent)
     reward = clip_h_tflops() if clip else 0.0
@@ -159,19 +161,23 @@ def project(kind: str, latent: int, steps: int, sigmas, schedule, skip_below: fl
     guided = guided_steps(sigmas, schedule, skip_below)
     every = guided_steps(sigmas, schedule, 0.0)
 
-    def row(label, extra, n=guided):
-        return ProjectionRow(model or kind, f"{label}, {name}", fwd, extra, n, steps)
+    def row(label, extra, probe_steps=guided, n=guided):
+        return ProjectionRow(model or kind, f"{label}, {name}", fwd, extra, n, steps, probes=probe_steps)
 
     def path(scale=1.0, decoder=vae):
         return decoder_tflops(decoder, max(1, round(latent * scale))) + reward
 
-    return [
-        row("lags", fwd + path()),
-        row("lags, no skip", fwd + path(), every),
-        row("lags, decode_scale 0.5", fwd + path(0.5)),
-        row("lags, decode_scale 0.25", fwd + path(0.25)),
-        row("lags, taesd", fwd + path(decoder="taesd")),
-        row("tweedie", path()),
-        row("dps", fwd + bwd + path()),
-        row("floor: lags with a free reward path", fwd),
+    auto = path(auto_scale)
+    adaptive = [row(f"defaults: decode_scale auto ({auto_scale:.3g}), adaptive probe ({source})", auto, count)
+                for source, count in (probes or {}).items()]
+    return adaptive + [
+        row(f"decode_scale auto ({auto_scale:.3g}), probe every step", auto),
+        row("lags, decode_scale 1.0, probe every step", path()),
+        row("lags, decode_scale 1.0, no skip, probe every step", path(), every, every),
+        row("lags, decode_scale 0.5, probe every step", path(0.5)),
+        row("lags, taesd, probe every step", path(decoder="taesd")),
+        row("tweedie", path(), 0),
+        row("dps", fwd + bwd + path(), 0),
+        row("floor: free reward path, probe every step", 0.0),
+        row("floor: free reward path, no probe", 0.0, 0),
     ]

@@ -72,6 +72,11 @@ class RunRecord:
     def unguided_steps(self) -> list:
         return [s for s in self.steps if not s.guided]
 
+    def extra_call_steps(self) -> list:
+        """Guided steps with a second model call: the lags probe (the adaptive probe skips it on
+        some), or the dps forward."""
+        return [s for s in self.steps if s.guided and s.unet_calls > 1]
+
     @property
     def peak(self) -> int | None:
         peaks = [s.peak for s in self.steps if s.peak is not None]

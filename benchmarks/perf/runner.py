@@ -3,22 +3,21 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import torch
 
 from . import allocations, fidelity, instrument, models
 from .config import LAGS, PerfConfig, Variant
+from .prompt import OBJECT_TYPES, sampler_prompt
 from .recorder import RunRecord, StepRecorder
 
-_OBJECT_TYPES = {"LAGSPerf_VAE": "VAE", "LAGSPerf_Conditioning": "CONDITIONING"}
 
-
-def _register_object_nodes(host) -> None:
+def register_object_nodes(host) -> None:
     """VAE and CONDITIONING objects handed to prompts by key, like the harness's LAGSTest_Model."""
     import fixture_nodes
 
-    for node_id, socket in _OBJECT_TYPES.items():
+    for node_id, socket in OBJECT_TYPES.items():
         if node_id not in host.nodes.NODE_CLASS_MAPPINGS:
             node = type(node_id, (fixture_nodes.ObjectModel,), {"RETURN_TYPES": (socket,)})
             host.nodes.NODE_CLASS_MAPPINGS[node_id] = node
@@ -36,7 +35,7 @@ class Bench:
 
     def __init__(self, host, config: PerfConfig):
         self.host, self.config = host, config
-        _register_object_nodes(host)
+        register_object_nodes(host)
         self.small = models.build(config.seed)
         self.recorder = StepRecorder(mark=allocations.mark)
         self._label = ""
@@ -50,27 +49,8 @@ class Bench:
 
     def prompt(self, variant: Variant, steps: int) -> dict:
         c = self.config
-        k = self.keys
-        sampler = {"model": ["1", 0], "seed": c.seed, "steps": steps, "cfg": c.cfg, "sampler_name": c.sampler,
-                   "scheduler": c.scheduler, "positive": ["3", 0], "negative": ["4", 0], "latent_image": ["5", 0],
-                   "denoise": 1.0}
-        prompt = {
-            "1": {"class_type": "LAGSTest_Model", "inputs": {"key": k["model"]}},
-            "2": {"class_type": "LAGSPerf_VAE", "inputs": {"key": k["vae"]}},
-            "3": {"class_type": "LAGSPerf_Conditioning", "inputs": {"key": k["positive"]}},
-            "4": {"class_type": "LAGSPerf_Conditioning", "inputs": {"key": k["negative"]}},
-            "5": {"class_type": "EmptyLatentImage", "inputs": {"width": c.image_size, "height": c.image_size,
-                                                               "batch_size": 1}},
-            "20": {"class_type": "KSampler", "inputs": sampler},
-            "90": {"class_type": "LAGSTest_Capture", "inputs": {"value": ["20", 0], "label": "latent"}},
-        }
-        if not variant.plain:
-            prompt["10"] = {"class_type": "LAGSTest_Reward", "inputs": {"key": k["reward"]}}
-            prompt["20"] = {"class_type": "LAGSWeightedSampler", "inputs": dict(
-                sampler, reward=["10", 0], vae=["2", 0], method=variant.method,
-                epsilon=self.host.pack("guidance").DEFAULT_EPSILON, decode_scale=variant.decode_scale,
-                decoder=variant.decoder)}
-        return prompt
+        return sampler_prompt(self.keys, variant, size=c.image_size, steps=steps, cfg=c.cfg, sampler=c.sampler,
+                              scheduler=c.scheduler, seed=c.seed, epsilon=self.host.pack("guidance").DEFAULT_EPSILON)
 
     def run(self, variant: Variant, steps: int | None = None, capture: list | None = None) -> Outcome:
         """One sampling run; `capture` (a list) receives every x0_bar the reward is differentiated at."""
@@ -96,6 +76,19 @@ class Bench:
         with torch.no_grad():
             image = self.small.vae.decode(latent)
             return float(self.base_reward.log_w(image.float()).mean())
+
+    def guided_log_w(self, variant: Variant, latent: torch.Tensor) -> float:
+        """The reward of the final image as the variant's own reward path scores it (the decode
+        scale and decoder it guided with; for plain: the node defaults' path), in the reward's units.
+        With random decoder weights a smaller decode is another function of the latent, so this is
+        what the variant's guidance could move."""
+        variant = variant if not variant.plain else replace(variant, decode_scale="auto")
+        settings = self.host.pack("bridge.settings").LagsSettings(
+            reward=self.base_reward, vae=self.small.vae, decode_scale=variant.decode_scale, decoder=variant.decoder)
+        base_model = self.small.model.model
+        path = self.host.pack("bridge.reward_path").make_reward_path(settings, base_model, latent.device)
+        with torch.no_grad():
+            return float(path.natural_log_w(base_model.process_latent_in(latent)).mean())
 
 
 def run_all(bench: Bench, capture: list | None = None, log=print) -> dict:

@@ -154,8 +154,9 @@ class Host:
         return key
 
 
-def boot() -> Host:
-    """Start ComfyUI in-process once and return the Host (raises if COMFYUI_PATH is unset)."""
+def boot(cpu: bool = True) -> Host:
+    """Start ComfyUI in-process once and return the Host (raises if COMFYUI_PATH is unset).
+    cpu False (benchmarks on a CUDA machine): ComfyUI picks its device itself."""
     global _HOST
     if _HOST is not None:
         return _HOST
@@ -174,7 +175,7 @@ def boot() -> Host:
 
     from comfy.cli_args import args
 
-    args.cpu = True
+    args.cpu = cpu
     args.disable_api_nodes = True
 
     import utils.extra_config  # noqa: F401  (before `nodes`: nodes.py puts comfy/ first on sys.path)

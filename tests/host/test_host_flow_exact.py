@@ -48,13 +48,16 @@ def runs(request, host, problem):  # noqa: F811 (the imported fixture)
 
 
 def engine_denoiser(host, mixture, log_w, family):
-    """The engine's guided denoiser for the flow form of `mixture`, alpha = 1, host-free."""
+    """The engine's guided denoiser for the flow form of `mixture`, alpha = 1, host-free (one run:
+    the node's default adaptive probe)."""
     guidance = host.pack("guidance")
     schedule = host.pack("schedulers").ConstantAlpha(1.0)
     denoise = host.pack("guidance.mixture").flow_denoiser(mixture)
+    probe = guidance.AdaptiveProbe(guidance.DEFAULT_PROBE_THRESHOLD)
 
     def guided(x, sigma):
-        return guidance.guided_denoise(denoise, log_w, x, sigma, schedule, family=family).denoised
+        return guidance.guided_denoise(denoise, log_w, x, sigma, schedule, family=family,
+                                       probe_policy=probe).denoised
 
     return guided
 

@@ -38,7 +38,8 @@ def test_guidance_raises_reward_for_every_sampler(host, sampler_name, scheduler,
     assert [t["step"] for t in traces] == [1, 2, 3, 4, 5] and all(t["steps"] == 5 for t in traces)
     assert any(t["guided"] for t in traces) and not traces[0]["guided"]  # paper schedule: off at sigma_max
     for t in traces:
-        assert set(t) == {"node", "step", "steps", "sigma", "level", "alpha", "log_w", "grad_norm", "guided", "guarded"}
+        assert set(t) == {"node", "step", "steps", "sigma", "level", "alpha", "log_w", "grad_norm", "guided", "guarded",
+                          "probed", "probe_gap"}
         assert (t["log_w"] is None) == (not t["guided"]) and t["guarded"] == 0
 
 

@@ -22,6 +22,8 @@ export function parseTracePoint(data) {
     gradNorm: finiteOrNull(data.grad_norm),
     guided: Boolean(data.guided),
     guarded: Number.isFinite(Number(data.guarded)) ? Number(data.guarded) : 0,
+    probed: Boolean(data.probed), // lags: J v from the finite-difference probe (false: J0 v, adaptive probe)
+    probeGap: finiteOrNull(data.probe_gap), // measured ||J v - J0 v|| / ||J0 v|| on a probing step
   };
 }
 
