@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import torch
 
 from ..perf.prompt import sampler_prompt
+from ..perf.rounds import interleaved
 from ..perf.runner import register_object_nodes
 from .config import GpuConfig
 from .models import GpuModels
@@ -57,22 +58,18 @@ class GpuBench:
         if not result.success:
             raise RuntimeError(f"{variant.label}: {result.error_message}")
         traces = result.traces("20")
-        return GpuRow(variant.label, variant.plain, wall, torch.cuda.max_memory_allocated(self.device) if cuda else None,
-                      sum(bool(t["guided"]) for t in traces), sum(bool(t.get("probed")) for t in traces))
+        peak = torch.cuda.max_memory_allocated(self.device) if cuda else None
+        return GpuRow(variant.label, variant.plain, wall, peak, sum(bool(t["guided"]) for t in traces),
+                      sum(bool(t.get("probed")) for t in traces))
 
 
 def run_all(bench: GpuBench, log=print) -> list:
     """A short warm-up of every option, then `rounds` interleaved timed rounds (fastest kept)."""
     c = bench.config
-    for variant in c.variants:
-        log(f"  warm-up: {variant.label}")
-        bench.run(variant, c.warmup_steps)
-    best: dict = {}
-    for r in range(c.rounds):
-        for variant in c.variants:
-            row = bench.run(variant)
-            log(f"  round {r + 1}/{c.rounds}: {variant.label}: {row.wall:.2f} s"
-                + ("" if row.peak is None else f", peak {row.peak / 2**30:.2f} GiB"))
-            if variant.label not in best or row.wall < best[variant.label].wall:
-                best[variant.label] = row
+
+    def describe(row: GpuRow) -> str:
+        return f"{row.wall:.2f} s" + ("" if row.peak is None else f", peak {row.peak / 2**30:.2f} GiB")
+
+    best = interleaved(c.variants, c.rounds, c.warmup_steps, lambda variant, steps, _: bench.run(variant, steps),
+                       lambda row: row.wall, describe, log)
     return [best[v.label] for v in c.variants]

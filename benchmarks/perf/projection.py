@@ -130,7 +130,8 @@ class ProjectionRow:
 
     @property
     def ratio(self) -> float:
-        return 1.0 + (self.guided * self.extra_tflops + self.probes * self.unet_tflops) / (self.steps * self.unet_tflops)
+        extra = self.guided * self.extra_tflops + self.probes * self.unet_tflops
+        return 1.0 + extra / (self.steps * self.unet_tflops)
 
 
 def guided_steps(sigmas, schedule, skip_below: float) -> int:

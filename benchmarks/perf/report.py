@@ -245,8 +245,8 @@ def markdown(result: PerfResult, analysis: str | None = None) -> str:
                   "α < 1e-3 (the default) or α < 1e-2. "
                   f"q-vs-q noise floor **{q.noise_floor[0]:.4f} ± {q.noise_floor[1]:.4f}**, unguided base "
                   f"{q.base_w2:.4f}. W2 change from skipping at the default: {q.worsening():+.4f} "
-                  f"({'within' if q.within_noise_floor() else '**beyond**'} the noise floor). The 1e-2 row is "
-                  "for the GPU discussion below (not a default).",
+                  f"({'within' if q.within_noise_floor() else '**beyond**'} the noise floor). The 1e-2 row "
+                  "shows a coarser threshold (not a default).",
                   quality_table(result)]
     if result.probe is not None:
         parts += probe_section(result.probe)

@@ -11,6 +11,7 @@ from . import allocations, fidelity, instrument, models
 from .config import LAGS, PerfConfig, Variant
 from .prompt import OBJECT_TYPES, sampler_prompt
 from .recorder import RunRecord, StepRecorder
+from .rounds import interleaved
 
 
 def register_object_nodes(host) -> None:
@@ -96,17 +97,10 @@ def run_all(bench: Bench, capture: list | None = None, log=print) -> dict:
     CPU time is kept (CPU time moves much less than wall time with other load on the machine).
     `capture` receives the x0_bar of the first timed full-resolution lags run."""
     c = bench.config
-    for variant in c.variants:
-        log(f"  warm-up: {variant.label}")
-        bench.run(variant, c.warmup_steps)
-    best: dict = {}
-    for r in range(c.rounds):
-        for variant in c.variants:
-            stash = capture if (r == 0 and variant == LAGS) else None
-            outcome = bench.run(variant, capture=stash)
-            log(f"  round {r + 1}/{c.rounds}: {variant.label}: {outcome.record.wall:.2f} s wall, "
-                f"{outcome.record.cpu:.2f} s CPU")
-            kept = best.get(variant.label)
-            if kept is None or outcome.record.cpu < kept.record.cpu:
-                best[variant.label] = outcome
-    return best
+
+    def run(variant, steps, round_index):
+        stash = capture if (round_index == 0 and variant == LAGS) else None
+        return bench.run(variant, steps, capture=stash)
+
+    return interleaved(c.variants, c.rounds, c.warmup_steps, run, lambda o: o.record.cpu,
+                       lambda o: f"{o.record.wall:.2f} s wall, {o.record.cpu:.2f} s CPU", log)
