@@ -77,8 +77,7 @@ class TwistedDenoiser(GuidedDenoiser):
         self.final_sigma = final_sigma
 
     def __call__(self, x, sigma):
-        result = guided_denoise(self.denoiser, self.log_w, x, sigma, self.schedule, method=self.method,
-                                epsilon=self.epsilon, skip_below=self.skip_below)
+        result = self.guide(x, sigma)
         d = result.diagnostics
         self.history.append(d)
         log_w, evaluated = d.log_w.clone(), d.guided.clone()

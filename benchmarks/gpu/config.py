@@ -19,6 +19,8 @@ VARIANTS = (
     Variant("colour, method dps", "dps", "auto", reward=COLOUR),
     Variant("defaults, CLIP-H-sized reward (decode 224 px, adaptive probe)", "lags", "auto", reward=CLIP),
     Variant("CLIP-H-sized reward, probe every step", "lags", "auto", probe_threshold=0.0, reward=CLIP),
+    Variant("defaults, colour, 4 particles (euler_ancestral)", "lags", "auto", reward=COLOUR, particles=4,
+            sampler="euler_ancestral"),
 )
 
 #: SDXL's UNet layout at 1/10 width and depth 1 per transformer level: the command's CPU check

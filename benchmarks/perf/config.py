@@ -13,6 +13,8 @@ class Variant:
     skip_below: float | None = None  # None: the engine default (1e-3)
     probe_threshold: float | None = None  # None: the node default (adaptive probe)
     reward: str = "reward"  # key of the reward object the prompt uses
+    particles: int = 1  # LAGS Weighted Sampler's particles (K per output image)
+    sampler: str | None = None  # None: the config's sampler (particles need a stochastic one)
 
     @property
     def plain(self) -> bool:
@@ -34,6 +36,8 @@ VARIANTS = (
     Variant("lags, decode_scale 1.0, no skip (skip_below=0)", "lags", skip_below=0.0),
     Variant("lags, decode_scale 0.5", "lags", decode_scale="0.5"),
     Variant("lags, taesd", "lags", decoder="taesd"),
+    Variant("defaults, 4 particles (euler_ancestral)", "lags", decode_scale="auto", particles=4,
+            sampler="euler_ancestral"),
     Variant("tweedie", "tweedie"),
     Variant("dps", "dps"),
 )

@@ -29,5 +29,9 @@ def sampler_prompt(keys: dict, variant, *, size: int, steps: int, cfg: float, sa
                     decode_scale=variant.decode_scale, decoder=variant.decoder)
         if variant.probe_threshold is not None:
             lags["probe_threshold"] = variant.probe_threshold
+        if variant.particles > 1:
+            lags["particles"] = variant.particles
+        if variant.sampler is not None:
+            lags["sampler_name"] = variant.sampler
         prompt["20"] = {"class_type": "LAGSWeightedSampler", "inputs": lags}
     return prompt
