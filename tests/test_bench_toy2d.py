@@ -1,8 +1,11 @@
 """The 2-D benchmark's pieces: heart weight, ground truth, q~0 metric, and --quick end to end."""
 import math
+from pathlib import Path
 
+import pytest
 import torch
 
+from benchmarks.toy2d import __main__ as toy2d_main
 from benchmarks.toy2d.__main__ import main
 from benchmarks.toy2d.problem import HeartWeight, ToySettings, grid_mixture, squared_distance_to_polyline
 from benchmarks.toy2d.truth import TargetDensity, effective_sample_size, importance_resample
@@ -89,3 +92,21 @@ def test_quick_benchmark_runs_end_to_end(tmp_path, capsys):
         assert f"| {label} |" in text
     assert "Noise floor" in text and "a = 0.3 won" in text
     assert "| LAGS, alpha(t) |" in capsys.readouterr().out
+
+
+def test_the_demo_writes_outside_the_tracked_docs_unless_asked(tmp_path, monkeypatch):
+    docs = tmp_path / "docs"
+    monkeypatch.setattr(toy2d_main, "DOCS", docs)  # what --update-docs writes, here a scratch folder
+    monkeypatch.chdir(tmp_path)
+    assert main(["--quick"]) == 0
+    assert sorted(p.name for p in (tmp_path / "lags_demo_output").iterdir()) == ["benchmark_2d.md", "benchmark_2d.png"]
+    assert not docs.exists()
+    assert main(["--quick", "--update-docs"]) == 0
+    assert (docs / "benchmark_2d.md").read_text().startswith("# 2-D benchmark")
+    with pytest.raises(SystemExit):
+        main(["--update-docs", "--out-dir", str(tmp_path)])
+
+
+def test_the_demo_folder_is_git_ignored():
+    ignored = (Path(toy2d_main.__file__).resolve().parents[2] / ".gitignore").read_text().split()
+    assert f"/{toy2d_main.DEMO_OUTPUT}/" in ignored

@@ -1,14 +1,15 @@
 """The learned-reward workflows: the graphs the README promises (host-free, on the spec snapshot)."""
 import json
 
+from published import template
 from workflow_convert import ui_to_api
-from workflow_spec import SNAPSHOT, load_specs
+from workflow_spec import load_specs
 
 SPECS = load_specs()
 
 
-def api(name):
-    return ui_to_api(json.loads((SNAPSHOT.parent / name).read_text(encoding="utf-8")), SPECS)
+def api(key):
+    return ui_to_api(json.loads(template(key).path.read_text(encoding="utf-8")), SPECS)
 
 
 def only(prompt, kind):
@@ -26,7 +27,7 @@ def default(kind, name):
 
 
 def test_pickscore_workflow_guides_with_the_shared_prompt_and_compares():
-    prompt = api("sdxl_pickscore.json")
+    prompt = api("sdxl_pickscore")
     _, reward = only(prompt, "LAGSPickScoreReward")
     assert reward["inputs"]["model"] == "PickScore_v1"
     assert reward["inputs"]["strength"] == default("LAGSPickScoreReward", "strength")  # the calibrated default
@@ -41,7 +42,7 @@ def test_pickscore_workflow_guides_with_the_shared_prompt_and_compares():
 
 
 def test_fairness_workflow_batch_of_eight_with_calibration_and_frequencies():
-    prompt = api("sdxl_fairness.json")
+    prompt = api("sdxl_fairness")
     assert only(prompt, "EmptyLatentImage")[1]["inputs"]["batch_size"] == 8
     _, reward = only(prompt, "LAGSClassifierFairnessReward")
     assert reward["inputs"]["mode"] == "balance" and reward["inputs"]["base_proportions"] == ""

@@ -1,21 +1,26 @@
-"""Shipped UI workflows: node types, links, slots and widget values against the spec snapshot."""
+"""Published UI workflows: node types, links, slots and widget values against the spec snapshot."""
 import copy
 import json
 from pathlib import Path
 
 import pytest
 
+from published import published_workflows, template
 from workflow_check import workflow_problems
 from workflow_convert import UnsupportedWorkflow, ui_to_api
-from workflow_spec import CONTROL, SNAPSHOT, load_specs, sockets, widget_order
+from workflow_spec import CONTROL, load_specs, sockets, widget_order
 
-WORKFLOWS = sorted(p for p in SNAPSHOT.parent.glob("*.json") if p != SNAPSHOT)
-EXPECTED = {"sdxl_colour_reward.json", "sdxl_frequency_reward.json", "ab_plain_vs_lags.json"}
+WORKFLOWS = published_workflows()
+EXPECTED = {"sdxl_colour_reward", "sdxl_frequency_reward", "ab_plain_vs_lags"}
 SPECS = load_specs()
 
 
 def load(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def load_key(key: str) -> dict:
+    return load(template(key).path)
 
 
 def node_of(workflow, kind):
@@ -27,10 +32,10 @@ def widgets(node, specs=SPECS):
 
 
 def test_the_three_workflows_ship():
-    assert EXPECTED <= {p.name for p in WORKFLOWS}
+    assert {template(key).path for key in EXPECTED} <= set(WORKFLOWS)
 
 
-@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.stem)
 def test_workflow_matches_node_specs(path):
     assert workflow_problems(load(path), SPECS) == []
 
@@ -43,10 +48,10 @@ def test_snapshot_widget_order_is_derived_from_its_inputs():
     assert [e["name"] for e in sockets(SPECS["CLIPTextEncode"])] == ["clip"]
 
 
-@pytest.mark.parametrize("name, reward", [("sdxl_colour_reward.json", "LAGSColourReward"),
-                                          ("sdxl_frequency_reward.json", "LAGSFrequencyReward")])
-def test_reward_workflows_have_the_promised_graph(name, reward):
-    workflow = load(SNAPSHOT.parent / name)
+@pytest.mark.parametrize("key, reward", [("sdxl_colour_reward", "LAGSColourReward"),
+                                         ("sdxl_frequency_reward", "LAGSFrequencyReward")])
+def test_reward_workflows_have_the_promised_graph(key, reward):
+    workflow = load_key(key)
     types = sorted(n["type"] for n in workflow["nodes"] if n["type"] != "MarkdownNote")
     assert types == sorted(["CheckpointLoaderSimple", "CLIPTextEncode", "CLIPTextEncode", "EmptyLatentImage",
                             reward, "LAGSScheduleAlpha", "LAGSWeightedSampler", "VAEDecode", "SaveImage"])
@@ -59,20 +64,20 @@ def test_reward_workflows_have_the_promised_graph(name, reward):
         assert prompt[sampler["inputs"][name_][0]]["class_type"] == source
 
 
-@pytest.mark.parametrize("name, checkpoint, cfg", [("flux_dev_colour_reward.json", "flux1-dev-fp8.safetensors", 1.0),
-                                                   ("sd35_colour_reward.json", "sd3.5_large_fp8_scaled.safetensors", 4.5)])
-def test_flow_model_workflows(name, checkpoint, cfg):
-    workflow = load(SNAPSHOT.parent / name)
+@pytest.mark.parametrize("key, checkpoint, cfg", [("flux_dev_colour_reward", "flux1-dev-fp8.safetensors", 1.0),
+                                                  ("sd35_colour_reward", "sd3.5_large_fp8_scaled.safetensors", 4.5)])
+def test_flow_model_workflows(key, checkpoint, cfg):
+    workflow = load_key(key)
     assert widgets(node_of(workflow, "CheckpointLoaderSimple"))["ckpt_name"] == checkpoint
     prompt = ui_to_api(workflow, SPECS)
     sampler = next(n for n in prompt.values() if n["class_type"] == "LAGSWeightedSampler")
     assert sampler["inputs"]["cfg"] == cfg
     assert prompt[sampler["inputs"]["latent_image"][0]]["class_type"] == "EmptySD3LatentImage"  # 16 channels
     positive = prompt[sampler["inputs"]["positive"][0]]["class_type"]
-    assert positive == ("FluxGuidance" if "flux" in name else "CLIPTextEncode")  # Flux dev: guidance-distilled
+    assert positive == ("FluxGuidance" if "flux" in key else "CLIPTextEncode")  # Flux dev: guidance-distilled
 
 
-@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.stem)
 def test_notes_say_what_is_needed_once(path):
     notes = [n["widgets_values"][0] for n in load(path)["nodes"] if n["type"] == "MarkdownNote"]
     if notes:
@@ -81,7 +86,7 @@ def test_notes_say_what_is_needed_once(path):
 
 
 def test_ab_workflow_feeds_one_seed_steps_and_cfg_to_both_samplers():
-    prompt = ui_to_api(load(SNAPSHOT.parent / "ab_plain_vs_lags.json"), SPECS)
+    prompt = ui_to_api(load_key("ab_plain_vs_lags"), SPECS)
     plain = next(n for n in prompt.values() if n["class_type"] == "KSampler")
     lags = next(n for n in prompt.values() if n["class_type"] == "LAGSWeightedSampler")
     for name in ("seed", "steps", "cfg", "model", "positive", "negative", "latent_image"):
@@ -95,7 +100,7 @@ def test_ab_workflow_feeds_one_seed_steps_and_cfg_to_both_samplers():
 
 # --- the converter ----------------------------------------------------------------
 
-@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.stem)
 def test_converted_prompt_gives_every_input_once(path):
     workflow = load(path)
     prompt = ui_to_api(workflow, SPECS)
@@ -111,7 +116,7 @@ def test_converted_prompt_gives_every_input_once(path):
 
 
 def test_converter_refuses_what_it_cannot_translate():
-    workflow = load(SNAPSHOT.parent / "sdxl_colour_reward.json")
+    workflow = load_key("sdxl_colour_reward")
     bypassed = copy.deepcopy(workflow)
     node_of(bypassed, "LAGSScheduleAlpha")["mode"] = 4
     with pytest.raises(UnsupportedWorkflow):
@@ -206,7 +211,7 @@ BREAKAGES = {
 @pytest.mark.parametrize("breakage", list(BREAKAGES))
 def test_a_broken_copy_fails(breakage):
     mutate, expected = BREAKAGES[breakage]
-    workflow = copy.deepcopy(load(SNAPSHOT.parent / "sdxl_colour_reward.json"))
+    workflow = copy.deepcopy(load_key("sdxl_colour_reward"))
     mutate(workflow)
     problems = workflow_problems(workflow, SPECS)
     assert any(expected in p for p in problems), problems

@@ -1,7 +1,7 @@
 """Node input specs as the ComfyUI frontend sees them (test-only, host-free).
 
 `normalise_node_info` turns one entry of a live `/object_info` into the compact
-form stored in workflows/node_specs.json; `widget_order` derives the positional
+form stored in tests/node_specs.json; `widget_order` derives the positional
 layout of a UI workflow's `widgets_values` from it, following the frontend
 (comfyui_frontend_package 1.35):
 - INT, FLOAT, STRING, BOOLEAN and COMBO inputs are widgets unless `forceInput`;
@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-SNAPSHOT = Path(__file__).resolve().parent.parent / "workflows" / "node_specs.json"
+SNAPSHOT = Path(__file__).resolve().parent / "node_specs.json"
 
 WIDGET_TYPES = ("INT", "FLOAT", "STRING", "BOOLEAN", "COMBO")
 CONTROL = "control_after_generate"

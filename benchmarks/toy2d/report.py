@@ -6,7 +6,7 @@ import math
 from ..markdown import table
 from .run import BenchmarkResult, Row
 
-COMMAND = "python -m benchmarks.toy2d"
+COMMAND = "python -m benchmarks.toy2d --update-docs"
 SENSITIVITY_BLOCK = "sensitivity"
 
 READING = "\n".join([

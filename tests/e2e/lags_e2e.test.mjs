@@ -48,7 +48,7 @@ const skip = !process.env.COMFYUI_PATH
 async function shippedWorkflows() {
   const paths = process.env.LAGS_E2E_WORKFLOW
     ? [process.env.LAGS_E2E_WORKFLOW]
-    : (await readdir(join(REPO, "workflows"))).filter((f) => f.endsWith(".json")).sort().map((f) => join(REPO, "workflows", f));
+    : (await readdir(join(REPO, "example_workflows"))).filter((f) => f.endsWith(".json")).sort().map((f) => join(REPO, "example_workflows", f));
   const found = [];
   for (const path of paths) {
     const workflow = JSON.parse(await readFile(path, "utf8"));
@@ -57,7 +57,7 @@ async function shippedWorkflows() {
     const learned = types.some((t) => t.startsWith("LAGS") && /Aesthetic|Clip|PickScore|HPS|Fair|Learned/i.test(t));
     if (types.includes("LAGSWeightedSampler") && types.some((t) => t in SCHEDULE_KINDS) && !learned) found.push({ path, workflow });
   }
-  assert.ok(found.length > 0, "no workflow in workflows/ has a LAGSWeightedSampler, a LAGS schedule node and only pixel rewards");
+  assert.ok(found.length > 0, "no workflow in example_workflows/ has a LAGSWeightedSampler, a LAGS schedule node and only pixel rewards");
   return found;
 }
 

@@ -1,6 +1,6 @@
 // The shipped workflows in the real ComfyUI frontend (headless Chromium, test-only).
 //
-// For every workflows/*.json: the frontend loads it with every node type known, its
+// For every example_workflows/*.json: the frontend loads it with every node type known, its
 // graphToPrompt() (what "Queue" sends) equals tests/workflow_convert.py's prompt, and
 // the file the frontend would save back still passes tests/workflow_check.py.
 // Needs COMFYUI_PATH and a Chromium (CHROMIUM_PATH, default /usr/bin/chromium);
@@ -21,10 +21,10 @@ const COMFYUI_PATH = process.env.COMFYUI_PATH;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const PYTHON = process.env.PYTHON ?? "python3";
 const SKIP = !COMFYUI_PATH ? "COMFYUI_PATH is not set" : !existsSync(CHROMIUM) ? `no Chromium at ${CHROMIUM}` : false;
-const WORKFLOWS = join(REPO, "workflows");
-const FILES = readdirSync(WORKFLOWS).filter((f) => f.endsWith(".json") && f !== "node_specs.json").sort();
+const WORKFLOWS = join(REPO, "example_workflows");
+const FILES = readdirSync(WORKFLOWS).filter((f) => f.endsWith(".json")).sort();
 
-const SPECS = JSON.parse(readFileSync(join(WORKFLOWS, "node_specs.json"), "utf8")).nodes;
+const SPECS = JSON.parse(readFileSync(join(REPO, "tests", "node_specs.json"), "utf8")).nodes;
 
 // The server reads only the inputs a node declares; the frontend also sends the values of
 // its own display widgets (e.g. Preview as Text's `preview` / `previewMode`). Compare
@@ -82,7 +82,7 @@ for (const file of FILES) {
     assert.deepEqual(result.unknown, [], "node types the frontend does not know");
     assert.deepEqual(pageErrors.slice(errorsBefore), [], "page errors while loading");
 
-    const converted = python(["tests/workflow_convert.py", join("workflows", file)]);
+    const converted = python(["tests/workflow_convert.py", join("example_workflows", file)]);
     assert.equal(converted.code, 0, converted.out);
     assert.deepEqual(declaredInputsOnly(result.output), JSON.parse(converted.out), "graphToPrompt differs from tests/workflow_convert.py");
 

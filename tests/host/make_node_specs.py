@@ -1,4 +1,4 @@
-"""Regenerate workflows/node_specs.json from a live ComfyUI's /object_info.
+"""Regenerate tests/node_specs.json from a live ComfyUI's /object_info.
 
     COMFYUI_PATH=/path/to/ComfyUI python tests/host/make_node_specs.py
 
@@ -18,17 +18,15 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]  # live_server, workflow_spec (test helpers)
 
 from live_server import REPO, comfy_server  # noqa: E402
+from published import published_workflows  # noqa: E402
 from workflow_spec import NOTE_TYPES, SNAPSHOT, normalise_node_info  # noqa: E402
 
-WORKFLOWS = REPO / "workflows"
 PACK_PREFIX = "LAGS"
 
 
-def workflow_node_types(folder: Path = WORKFLOWS) -> set[str]:
+def workflow_node_types() -> set[str]:
     types = set()
-    for path in sorted(folder.glob("*.json")):
-        if path.name == SNAPSHOT.name:
-            continue
+    for path in published_workflows():
         types |= {n["type"] for n in json.loads(path.read_text(encoding="utf-8"))["nodes"]}
     return types - set(NOTE_TYPES)
 

@@ -1,4 +1,4 @@
-"""workflows/node_specs.json equals what a live ComfyUI with this pack reports.
+"""tests/node_specs.json equals what a live ComfyUI with this pack reports.
 
 When this fails, a node's inputs changed (here or in ComfyUI): rerun
 `COMFYUI_PATH=... python tests/host/make_node_specs.py`, review the diff, and

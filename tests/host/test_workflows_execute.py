@@ -1,4 +1,4 @@
-"""Every shipped workflow, converted to API format, runs in a real ComfyUI (tiny models).
+"""Every published workflow, converted to API format, runs in a real ComfyUI (tiny models).
 
 The checkpoint loader and text encoders are swapped for the harness's tiny SDXL (SD3, Flux)
 stand-ins, the latent is shrunk to 64x64 pixels and steps to 3; everything else
@@ -16,12 +16,13 @@ sys.path.append(str(Path(__file__).resolve().parents[1]))  # tests/: the workflo
 
 import harness  # noqa: E402
 from tiny_reward_models import provide_reward_files  # noqa: E402
+from published import published_workflows, template  # noqa: E402
 from workflow_convert import ui_to_api  # noqa: E402
-from workflow_spec import SNAPSHOT, load_specs  # noqa: E402
+from workflow_spec import load_specs  # noqa: E402
 
 pytestmark = pytest.mark.skipif(not harness.COMFYUI_PATH, reason=harness.SKIP_REASON)
 
-WORKFLOWS = sorted(p for p in SNAPSHOT.parent.glob("*.json") if p != SNAPSHOT)
+WORKFLOWS = published_workflows()
 TINY_PIXELS, TINY_STEPS = 64, 3
 
 
@@ -40,16 +41,18 @@ def shrink(prompt: dict) -> dict:
     return prompt
 
 
-def tiny_kind(name: str) -> str:
-    """The tiny stand-in architecture for a workflow's checkpoint."""
+def tiny_kind(workflow: dict) -> str:
+    """The tiny stand-in architecture for a workflow's checkpoint (named by its file)."""
+    name = next(n["widgets_values"][0] for n in workflow["nodes"] if n["type"] == "CheckpointLoaderSimple")
     return "flux" if name.startswith("flux") else "sd3" if name.startswith("sd3") else "sdxl"
 
 
-@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.stem)
 def test_shipped_workflow_executes(path):
     workflow = json.loads(path.read_text(encoding="utf-8"))
+    harness.boot()  # before the reward files: they go into ComfyUI's model folders
     prompt = provide_reward_files(shrink(ui_to_api(workflow, load_specs())))  # tiny reward models, if any
-    result = harness.run_api_prompt(prompt, kind=tiny_kind(path.name))
+    result = harness.run_api_prompt(prompt, kind=tiny_kind(workflow))
     assert result.success, result.error_message
     saves = [node_id for node_id, node in prompt.items() if node["class_type"] == "SaveImage"]
     assert saves and all(result.outputs.get(node_id, {}).get("images") for node_id in saves), result.outputs
@@ -62,10 +65,10 @@ def test_shipped_workflow_executes(path):
 
 def test_a_broken_prompt_is_reported_not_passed():
     """The harness must be able to fail: a reward with an impossible band is refused."""
-    path = SNAPSHOT.parent / "sdxl_frequency_reward.json"
-    prompt = shrink(ui_to_api(json.loads(path.read_text(encoding="utf-8")), load_specs()))
+    workflow = json.loads(template("sdxl_frequency_reward").path.read_text(encoding="utf-8"))
+    prompt = shrink(ui_to_api(workflow, load_specs()))
     reward = next(n for n in prompt.values() if n["class_type"] == "LAGSFrequencyReward")
     reward["inputs"].update(f_lo=0.4, f_hi=0.3)
-    result = harness.run_api_prompt(prompt, kind=tiny_kind(path.name))
+    result = harness.run_api_prompt(prompt, kind=tiny_kind(workflow))
     assert not result.success
     assert "f_lo must be below f_hi" in result.error_message
