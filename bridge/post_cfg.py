@@ -6,7 +6,6 @@ import logging
 import torch
 
 from ..guidance import AdaptiveProbe, guided_denoise
-from ..schedulers import StepFractionGate
 from .errors import LagsOutOfMemoryError, free_cached_memory, is_out_of_memory, reward_path_oom_message
 from .inpaint import inpaint_region
 from .model_family import model_family
@@ -14,6 +13,7 @@ from .probe import is_plain_cfg, make_differentiable, make_probe, normal_tensor_
 from ..reward_path import latent_pixels
 from .reward_path import make_reward_path
 from .trace import send_trace, step_position, trace_payload
+from ..guidance.effect import relative_displacement
 
 
 #: What a UNet stored in 8-bit floats without a manual-cast dtype computes its activations in
@@ -145,6 +145,9 @@ class LagsPostCfg:
         run.guarded += diagnostics.num_guarded
         step, steps = step_position(float(diagnostics.sigma.max()), run.cpu_sigmas if sample_sigmas is not None else None)
         payload = trace_payload(self.settings.node_id, step or run.calls, steps, diagnostics)
+        # ||D_q - D|| / ||D||: how much guidance moved this step's denoised image (guidance/effect.py)
+        payload["displacement"] = relative_displacement(result.update, result.denoised,
+                                                        diagnostics.guided & ~diagnostics.guarded)
         if payload["log_w"] is not None:  # the reward's own units, comparable across resolutions
             payload["log_w"] /= latent_pixels(x)
         send_trace(payload)
@@ -197,10 +200,11 @@ class LagsPostCfg:
     def _schedule(self, run: SamplingRun, sample_sigmas):
         """The schedule bound to this run's sigmas (StepFractionGate needs them)."""
         if sample_sigmas is None:
-            if isinstance(self.settings.schedule, StepFractionGate) and not run.warned_unbound:
+            if getattr(self.settings.schedule, "needs_sigmas", False) and not run.warned_unbound:
                 run.warned_unbound = True
-                logging.warning("LAGS: this sampler does not expose its sigma list, so the 'fraction of "
-                                "steps' schedule cannot tell the steps apart; guiding every step.")
+                logging.warning("LAGS: this sampler does not expose its sigma list, so the schedule '%s' cannot "
+                                "tell the steps apart; %s.", self.settings.schedule.describe(),
+                                self.settings.schedule.unbound_behaviour)
             run.schedule = run.schedule or self.settings.schedule
             return run.schedule
         if run.bound_to is not sample_sigmas:

@@ -15,6 +15,8 @@ import math
 import torch
 
 EVENT = "lags.trace"
+#: bridge/post_cfg.py adds "displacement": float | None, ||D_q - D|| / ||D|| over the guided items
+#: (how much guidance moved the step's denoised image; guidance/effect.py).
 
 
 def step_position(sigma: float, sample_sigmas) -> tuple[int, int]:

@@ -18,15 +18,15 @@ class LAGSRewardCombine(io.ComfyNode):
             inputs.append(REWARD.Input(f"reward_{i}", optional=True,
                                        tooltip=f"Reward {i} (optional). All connected rewards must be of the same "
                                                "kind: all pixel rewards or all latent rewards."))
-            inputs.append(io.Float.Input(f"strength_{i}", default=1.0, min=-100.0, max=100.0, step=0.1,
-                                         tooltip=f"Multiplies log w of reward {i}; 0 ignores it, negative "
-                                                 "pushes away from it."))
+            inputs.append(io.Float.Input(f"strength_{i}", default=1.0, min=-100.0, max=100.0, step=0.1, round=0.001,
+                                         tooltip=f"How much reward {i} counts: 2 pulls twice as hard as 1, 0 "
+                                                 "ignores it, a negative value pushes away from it."))
         return io.Schema(
             node_id="LAGSRewardCombine",
             display_name="LAGS Reward Combine",
             category=REWARD_CATEGORY,
-            description="Combines rewards into one: log w = sum of strength_i * log w_i (a product of weights). "
-                        "Unconnected slots are ignored.",
+            description="Combines several rewards into one, each counted with its own strength (e.g. a colour "
+                        "and a human-preference reward together). Unconnected slots are ignored.",
             inputs=inputs,
             outputs=[REWARD.Output(display_name="reward", tooltip="The combined reward.")],
         )

@@ -42,6 +42,17 @@ def collect_nodes(modules=NODE_MODULES, package: str = __package__) -> list[type
     return found
 
 
+def register_routes() -> None:
+    """The web extension's server routes; a failure costs only the early warnings."""
+    try:
+        from .reward_files_route import register_routes as reward_files_routes
+
+        reward_files_routes()
+    except Exception as exc:
+        logging.warning("LAGS: the reward-file check route is unavailable (%s: %s).", type(exc).__name__, exc)
+
+
 class LagsExtension(ComfyExtension):
     async def get_node_list(self) -> list[type[io.ComfyNode]]:
+        register_routes()
         return collect_nodes()

@@ -5,7 +5,7 @@ from comfy_api.latest import io
 
 from ..bridge import DECODE_SCALES, DECODERS, LagsSettings
 from ..guidance import DEFAULT_EPSILON, DEFAULT_PROBE_THRESHOLD, METHODS
-from .probe_input import probe_threshold_input
+from .probe_input import ADVANCED, probe_threshold_input  # ADVANCED: shown after "Show Advanced"
 
 CATEGORY = "sampling/lags"
 REWARD_CATEGORY = CATEGORY + "/rewards"
@@ -20,20 +20,23 @@ def guidance_inputs() -> list:
     """vae, reward, schedule, method, epsilon, decode_scale, decoder, probe_threshold (in this order)."""
     return [
         io.Vae.Input("vae", optional=True,
-                     tooltip="The checkpoint's VAE. Pixel rewards decode the denoised latent x0 with it "
-                             "(with gradients) to score it. Not needed for latent rewards or decoder = taesd."),
-        REWARD.Input("reward", tooltip="What to favour: a LAGS reward (Colour, Frequency, Aesthetic, CLIP, "
-                                       "Reward Combine...). Samples follow q(x) ~ w(x) p(x)."),
+                     tooltip="The checkpoint's VAE. Rewards that judge the picture look at the model's current "
+                             "guess of it through the VAE at every guided step. Not needed with decoder = taesd."),
+        REWARD.Input("reward", tooltip="What the picture should favour: a LAGS reward node (Colour, Frequency, "
+                                       "PickScore, HPS, Aesthetic, Fairness, or several through Reward Combine)."),
         SCHEDULE.Input("schedule", optional=True,
-                       tooltip="Guidance strength alpha over the noise level. Unconnected: the paper's "
-                               "alpha = 1/(1 + 10 sigma^4) (off at high noise, full strength near the end)."),
-        io.Combo.Input("method", options=list(METHODS), default="lags",
-                       tooltip="lags: finite-difference Jacobian (one extra model call per step, no UNet "
-                               "gradients). tweedie: no Jacobian (cheapest, cruder). dps: backprop through the "
-                               "UNet (baseline; slow and memory hungry)."),
-        io.Float.Input("epsilon", default=DEFAULT_EPSILON, min=EPSILON_MIN, max=10.0, step=0.01,
-                       tooltip="Finite-difference step of the lags probe, relative to the noise level sigma. "
-                               "Must be > 0; the default suits SD/SDXL latents."),
+                       tooltip="When during sampling guidance acts (a LAGS Schedule node). Unconnected: the "
+                               "paper's schedule, off while the image is still noise and at full strength near "
+                               "the end (about LAGS Schedule (starts at %) at 60 %)."),
+        io.Combo.Input("method", options=list(METHODS), default="lags", extra_dict=ADVANCED,
+                       tooltip="Advanced. lags: follows the model's own idea of the image (one extra model call "
+                               "per guided step). tweedie: no extra call, cheaper, weaker in the middle of "
+                               "sampling. dps: the older baseline, slow and memory hungry."),
+        io.Float.Input("epsilon", default=DEFAULT_EPSILON, min=EPSILON_MIN, max=10.0, step=0.01, round=0.0001,
+                       extra_dict=ADVANCED,
+                       tooltip="Advanced (method lags). How far the extra model call looks to see how the model "
+                               "reacts to the reward's pull. The default suits every model tested; there is "
+                               "rarely a reason to change it (docs/epsilon_sweep.md)."),
         io.Combo.Input("decode_scale", options=list(DECODE_SCALES), default=DECODE_SCALES[0],
                        tooltip="How large the reward looks at the picture while guiding. auto: as small as "
                                "the reward still judges correctly (colour 1/4, palette 1/2, CLIP rewards "

@@ -5,6 +5,7 @@ from comfy_api.latest import io
 
 from ..bridge import patch_model
 from .guidance_inputs import CATEGORY, guidance_inputs, settings_from
+from .search import search_aliases
 
 
 class LAGSGuidance(io.ComfyNode):
@@ -12,10 +13,13 @@ class LAGSGuidance(io.ComfyNode):
     def define_schema(cls) -> io.Schema:
         return io.Schema(
             node_id="LAGSGuidance",
-            display_name="LAGS Guidance",
+            display_name="LAGS Reward Guidance (model patch)",
             category=CATEGORY,
-            description=("Patches a MODEL so that any sampler (KSampler Advanced, SamplerCustomAdvanced...) "
-                         "samples from q(x) ~ w(x) p(x) with LAGS guidance. The original model is unchanged."),
+            description=("Adds reward guidance to a MODEL: any sampler it feeds (KSampler, KSampler Advanced, "
+                         "SamplerCustomAdvanced...) then steers the picture towards the reward. The original model "
+                         "is unchanged. The chart shows each step of the sampler's run; method and epsilon are "
+                         "under Show Advanced (node menu)."),
+            **search_aliases("reward guidance", "model patch"),
             inputs=[io.Model.Input("model", tooltip="The model to guide (it is cloned, not modified).")]
             + guidance_inputs(),
             outputs=[io.Model.Output(tooltip="The model with LAGS guidance; connect it to a sampler.")],

@@ -20,6 +20,7 @@ from ..rewards.open_clip_backbone import AUTO_ARCH, load_open_clip
 from ..rewards.pickscore import PickScoreReward, load_pickscore
 from ..rewards.zero_shot import ZeroShotClassifier
 from .guidance_inputs import REWARD, REWARD_CATEGORY as CATEGORY
+from .search import search_aliases
 from .strength_input import LEARNED_STRENGTH, strength_error, strength_input
 from .reward_model_management import (ComfyPlacer, checkpoint_choices, compute_device, file_problem,
                                       pickscore_choices, resolve_file, resolve_folder, resolve_precision)
@@ -63,20 +64,22 @@ class LAGSPickScoreReward(io.ComfyNode):
     def define_schema(cls) -> io.Schema:
         return io.Schema(
             node_id="LAGSPickScoreReward",
-            display_name="LAGS PickScore Reward",
+            display_name="LAGS PickScore Reward (human preference)",
             category=CATEGORY,
             description=(
-                "Human-preference reward PickScore (CLIP-H fine-tuned on Pick-a-Pic): score = logit_scale * "
-                "cos(image, prompt), about 18-23 for typical images; log w = strength * score. Needs the "
-                "PickScore_v1 folder in models/rewards (about 2 GB VRAM in fp16, plus activations)."
+                "Steers towards pictures people prefer for the prompt (PickScore, trained on human choices in "
+                "Pick-a-Pic). Needs the PickScore_v1 folder in models/rewards, from "
+                "huggingface.co/yuvalkirstain/PickScore_v1 (about 2 GB VRAM in fp16); the node warns when it "
+                "is missing."
             ),
+            **search_aliases("preference", "pickscore", "human preference"),
             inputs=[
                 io.Combo.Input("model", options=pickscore_choices(),
                                tooltip="A folder in models/rewards with the PickScore_v1 files (config.json, "
                                        "model.safetensors, tokenizer and preprocessor files)."),
                 _prompt("The prompt the images should match: usually your positive prompt (connect a String node "
                         "to share it with CLIP Text Encode)."),
-                strength_input(LEARNED_STRENGTH, "PickScore (one PickScore point is a clear preference)"),
+                strength_input(LEARNED_STRENGTH, "towards pictures people prefer for the prompt"),
                 _precision(),
             ],
             outputs=[_reward_output()],
@@ -99,19 +102,20 @@ class LAGSHPSReward(io.ComfyNode):
     def define_schema(cls) -> io.Schema:
         return io.Schema(
             node_id="LAGSHPSReward",
-            display_name="LAGS HPS v2 Reward",
+            display_name="LAGS HPS v2 Reward (human preference)",
             category=CATEGORY,
             description=(
-                "Human Preference Score v2 / v2.1 (open_clip ViT-H-14): score = 100 * cos(image, prompt), "
-                "about 25-30 for typical images (the HPSv2 benchmark's units); log w = strength * score. "
-                "Needs HPS_v2_compressed.pt or HPS_v2.1_compressed.pt in models/rewards (about 2 GB VRAM in fp16)."
+                "Steers towards pictures people prefer for the prompt (Human Preference Score v2 / v2.1). "
+                "Needs HPS_v2_compressed.pt or HPS_v2.1_compressed.pt in models/rewards, from "
+                "huggingface.co/xswu/HPSv2 (about 2 GB VRAM in fp16); the node warns when it is missing."
             ),
+            **search_aliases("preference", "hps", "human preference score"),
             inputs=[
                 _checkpoint("checkpoint", "HPS_v2_compressed.pt or HPS_v2.1_compressed.pt (or a .safetensors "
                                           "conversion) from models/rewards."),
                 _architecture(HPS_ARCH, "open_clip architecture of the checkpoint: ViT-H-14 for HPS v2 and v2.1."),
                 _prompt("The prompt the images should match: usually your positive prompt."),
-                strength_input(LEARNED_STRENGTH, "HPS (x100 units; one point is a clear preference)"),
+                strength_input(LEARNED_STRENGTH, "towards pictures people prefer for the prompt"),
                 _precision(),
             ],
             outputs=[_reward_output()],
@@ -136,18 +140,19 @@ class LAGSAestheticReward(io.ComfyNode):
             display_name="LAGS LAION Aesthetic Reward",
             category=CATEGORY,
             description=(
-                "LAION aesthetic predictor: an MLP on the CLIP ViT-L/14 image embedding predicting a 1-10 "
-                "rating; log w = strength * rating. No prompt. Needs the OpenAI CLIP ViT-L/14 weights in "
-                "open_clip format and the MLP head (e.g. sac+logos+ava1-l14-linearMSE.pth) in models/rewards "
-                "(about 0.9 GB VRAM in fp16)."
+                "Steers towards pictures the LAION aesthetic predictor rates as beautiful (a 1-10 rating "
+                "learned from people's ratings; no prompt). Needs the OpenAI CLIP ViT-L/14 weights in open_clip "
+                "format and the rating head (sac+logos+ava1-l14-linearMSE.pth) in models/rewards (about 0.9 GB "
+                "VRAM in fp16); the node warns when they are missing and says where to get them."
             ),
+            **search_aliases("aesthetic", "beauty", "preference"),
             inputs=[
                 _checkpoint("clip_checkpoint", "OpenAI CLIP ViT-L/14 in open_clip format (e.g. "
                                                "open_clip_model.safetensors of timm/vit_large_patch14_clip_224.openai)."),
                 _architecture(AESTHETIC_ARCH, "open_clip architecture of the CLIP file: ViT-L-14-quickgelu for "
                                               "the OpenAI weights (QuickGELU activations)."),
                 _checkpoint("head", "The aesthetic MLP head (sac+logos+ava1-l14-linearMSE.pth or .safetensors)."),
-                strength_input(LEARNED_STRENGTH, "aesthetic rating (1-10)"),
+                strength_input(LEARNED_STRENGTH, "towards a higher aesthetic rating"),
                 _precision(),
             ],
             outputs=[_reward_output()],
@@ -175,12 +180,13 @@ class LAGSClassifierFairnessReward(io.ComfyNode):
             display_name="LAGS Classifier Fairness Reward",
             category=CATEGORY,
             description=(
-                "Re-weights the model's mix of classes (zero-shot open_clip classifier, one prompt per class) "
-                "towards target proportions: w(x) = sum_y p(y|x) * target(y) / base(y). The base mix is typed "
-                "or estimated from calibration images (a batch sampled without guidance). 'steer' mode pushes "
-                "towards one class instead. Use LAGS Reward Evaluate on the results to see the class "
-                "frequencies achieved."
+                "Fairness: changes how often each kind of subject appears in a batch (e.g. men and women for "
+                "'a photo of a doctor') towards the proportions you ask for, judged by a CLIP classifier with "
+                "one caption per class. The model's own mix is typed or estimated from calibration images (a "
+                "batch sampled without guidance). 'steer' pushes every image towards one class instead. LAGS "
+                "Reward Evaluate shows the class frequencies achieved."
             ),
+            **search_aliases("fairness", "balance", "diversity", "classifier"),
             inputs=[
                 _checkpoint("checkpoint", "Any open_clip checkpoint in models/rewards (e.g. the "
                                           "open_clip_model.safetensors of an open_clip repository)."),
@@ -198,7 +204,7 @@ class LAGSClassifierFairnessReward(io.ComfyNode):
                 io.String.Input("steer_class", default="0",
                                 tooltip="steer mode: the class to push towards, as its line number (0 = first) or "
                                         "its exact text."),
-                strength_input(LEARNED_STRENGTH, "log sum_y p(y|x) target/base (steer: log p(class|x))"),
+                strength_input(LEARNED_STRENGTH, "towards the target mix of classes (steer: towards the class)"),
                 _precision(),
                 io.Image.Input("calibration_images", optional=True,
                                tooltip="Optional: images sampled WITHOUT guidance (same prompt, e.g. a batch of "

@@ -6,6 +6,7 @@ from comfy_api.latest import io
 from ..rewards.colour import ColourReward
 from ..rewards.frequency import MAX_FREQUENCY, MODES, FrequencyReward
 from .guidance_inputs import REWARD, REWARD_CATEGORY as CATEGORY
+from .search import search_aliases
 from .strength_input import COLOUR_STRENGTH, FREQUENCY_STRENGTH, StrengthChecked, strength_input
 
 
@@ -21,10 +22,9 @@ class LAGSColourReward(StrengthChecked, io.ComfyNode):
             display_name="LAGS Colour Reward",
             category=CATEGORY,
             description=(
-                "Rewards images whose colours match a target. With one colour: the image's mean colour "
-                "(CIELAB) is pulled towards it, leaving the layout free. With a palette: every pixel is "
-                "pulled towards its nearest palette colour. Distances are Delta-E/100 "
-                "(0.1 is a clear colour shift)."
+                "Steers the picture's colours (color) towards a target. With one colour the overall colour "
+                "shifts towards it and the layout stays free; with a palette every area moves towards its "
+                "nearest palette colour. The default strength gives a clear, natural colour shift."
             ),
             inputs=[
                 io.String.Input(
@@ -38,9 +38,10 @@ class LAGSColourReward(StrengthChecked, io.ComfyNode):
                     tooltip="Optional hex colours separated by commas or spaces, e.g. '#1b2a49, #e8d5b7, #c0392b'. "
                     "When set, it replaces the single colour: each pixel is pulled to its nearest palette colour.",
                 ),
-                strength_input(COLOUR_STRENGTH, "minus the colour distance (Delta-E/100)"),
+                strength_input(COLOUR_STRENGTH, "towards the colour or palette"),
             ],
             outputs=[_reward_output()],
+            **search_aliases("color", "colour", "palette", "tint"),
         )
 
     @classmethod
@@ -57,26 +58,27 @@ class LAGSFrequencyReward(StrengthChecked, io.ComfyNode):
             display_name="LAGS Frequency Reward",
             category=CATEGORY,
             description=(
-                "Favours or suppresses detail at a chosen scale: the share of the image's brightness "
-                "detail (windowed FFT energy) that lies in the band f_lo..f_hi. "
-                "0.25-0.5 is fine texture and noise, 0.02-0.1 large shapes."
+                "More or less detail at a chosen scale: favour adds fine texture (or large shapes, with a low "
+                "band), suppress smooths it away. The band f_lo..f_hi is in cycles per pixel: 0.25-0.5 is fine "
+                "texture and grain, 0.02-0.1 large shapes."
             ),
             inputs=[
                 io.Float.Input(
-                    "f_lo", default=0.25, min=0.0, max=round(MAX_FREQUENCY, 3), step=0.01,
+                    "f_lo", default=0.25, min=0.0, max=round(MAX_FREQUENCY, 3), step=0.01, round=0.001,
                     tooltip="Lower edge of the band. " + frequency_note,
                 ),
                 io.Float.Input(
-                    "f_hi", default=0.5, min=0.0, max=round(MAX_FREQUENCY, 3), step=0.01,
+                    "f_hi", default=0.5, min=0.0, max=round(MAX_FREQUENCY, 3), step=0.01, round=0.001,
                     tooltip="Upper edge of the band (must exceed f_lo). " + frequency_note,
                 ),
                 io.Combo.Input(
                     "mode", options=list(MODES), default="favour",
                     tooltip="favour: more energy in the band (e.g. more fine detail); suppress: less (e.g. smoother).",
                 ),
-                strength_input(FREQUENCY_STRENGTH, "+/- the band's energy share (0..1)"),
+                strength_input(FREQUENCY_STRENGTH, "towards more (favour) or less (suppress) detail in the band"),
             ],
             outputs=[_reward_output()],
+            **search_aliases("detail", "texture", "sharpness", "smooth"),
         )
 
     @classmethod

@@ -5,6 +5,7 @@ from comfy_api.latest import io
 
 from ..bridge.ksampler import lags_ksampler
 from .guidance_inputs import CATEGORY, guidance_inputs, settings_from
+from .search import search_aliases
 
 
 def _ksampler_inputs() -> list:
@@ -35,11 +36,14 @@ class LAGSWeightedSampler(io.ComfyNode):
     def define_schema(cls) -> io.Schema:
         return io.Schema(
             node_id="LAGSWeightedSampler",
-            display_name="LAGS Weighted Sampler",
+            display_name="LAGS Weighted Sampler (reward guidance)",
             category=CATEGORY,
-            description=("KSampler that samples from q(x) ~ w(x) p(x): your checkpoint re-weighted by a reward, "
-                         "without fine-tuning. Each step nudges the denoised estimate along the reward gradient "
-                         "(LAGS: one extra model call, no UNet gradients)."),
+            description=("KSampler that steers the picture towards a reward (a colour, human preference, an "
+                         "aesthetic score, a fairness target) with your own checkpoint, without training. Each "
+                         "guided step nudges the model's current guess of the final picture towards what the reward "
+                         "favours (one extra model call). The chart shows, per step, how strongly it guided and how "
+                         "much the picture changed; method and epsilon are under Show Advanced (node menu)."),
+            **search_aliases("reward guidance", "weighted sampling", "ksampler reward"),
             inputs=_ksampler_inputs() + guidance_inputs(),
             outputs=[io.Latent.Output(tooltip="The denoised latent.")],
             hidden=[io.Hidden.unique_id],

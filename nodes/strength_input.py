@@ -14,15 +14,16 @@ STRENGTH_MAX = 1000.0
 
 from ..rewards.defaults import COLOUR_STRENGTH, FREQUENCY_STRENGTH, LEARNED_STRENGTH  # noqa: F401 (re-export)
 
-UNIT_SENTENCE = ("Per latent pixel: the same value gives the same visible change at any image size "
-                 "(guidance multiplies log w by the latent's pixel count; Reward Evaluate shows the reward's own score).")
+UNIT_SENTENCE = ("The same value gives the same visible change at any image size. After a run the sampler's chart "
+                 "says whether the change was too weak to see or likely destructive.")
 
 
-def strength_input(default: float, meaning: str) -> io.Float.Input:
+def strength_input(default: float, towards: str) -> io.Float.Input:
+    """`towards`: what the reward pulls the picture towards, in words."""
     return io.Float.Input(
         "strength", default=default, min=0.0, max=STRENGTH_MAX, step=0.05, round=0.001,
-        tooltip=f"How hard guidance pulls: log w = strength * {meaning}. Larger pulls harder (too large degrades "
-                f"the picture); 0 switches the reward off. {UNIT_SENTENCE}")
+        tooltip=f"How hard guidance pulls the picture {towards}. Larger changes the picture more; too large "
+                f"damages it; 0 switches the reward off. The default gives a clear but natural change. {UNIT_SENTENCE}")
 
 
 def strength_error(strength) -> str | None:

@@ -44,6 +44,23 @@ LAYOUTS = {
 }
 
 
+#: Where to download each kind (docs/learned_rewards.md has the details and the licences).
+SOURCES = {
+    "pickscore": "Get it from https://huggingface.co/yuvalkirstain/PickScore_v1 (every file of the repository).",
+    "hps": "Get it from https://huggingface.co/xswu/HPSv2 (HPS_v2.1_compressed.pt or HPS_v2_compressed.pt).",
+    "open_clip": (
+        "Get one from Hugging Face: https://huggingface.co/timm/vit_large_patch14_clip_224.openai "
+        "(open_clip_pytorch_model.bin or open_clip_model.safetensors; the aesthetic reward's CLIP) or "
+        "https://huggingface.co/laion/CLIP-ViT-B-32-laion2B-s34B-b79K (open_clip_config.json and "
+        "open_clip_pytorch_model.bin in one folder; small, for the fairness reward)."
+    ),
+    "aesthetic_head": (
+        "Get it from https://github.com/christophschuhmann/improved-aesthetic-predictor "
+        "(sac+logos+ava1-l14-linearMSE.pth, 3.7 MB)."
+    ),
+}
+
+
 class RewardModelError(RuntimeError):
     """A reward model could not be found or is not what the node expects."""
 
@@ -55,9 +72,13 @@ def searched(roots) -> str:
 
 def not_found(kind: str, name: str, roots) -> RewardModelError:
     return RewardModelError(
-        f"{_title(kind)}: '{name}' was not found.\nFolders searched:\n{searched(roots)}\n"
-        f"Expected layout: {LAYOUTS[kind]}"
+        f"{_title(kind)}: {_what(name)}.\nFolders searched:\n{searched(roots)}\n"
+        f"Expected layout: {LAYOUTS[kind]}\n{SOURCES[kind]}"
     )
+
+
+def _what(name: str) -> str:
+    return f"'{name}' was not found" if name else "none is installed (the list is empty)"
 
 
 def _title(kind: str) -> str:
@@ -152,5 +173,5 @@ def check_pickscore_folder(folder: str) -> None:
     if problems:
         raise RewardModelError(
             f"PickScore model folder {folder} is incomplete: " + "; ".join(problems)
-            + f".\nExpected layout: {LAYOUTS['pickscore']}"
+            + f".\nExpected layout: {LAYOUTS['pickscore']}\n{SOURCES['pickscore']}"
         )

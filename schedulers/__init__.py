@@ -7,6 +7,7 @@ from .alpha import (
     StepFractionGate,
     ConstantAlpha,
 )
+from .start_percent import StartPercentAlpha, c_for_start
 
 __all__ = [
     "AlphaSchedule",
@@ -15,4 +16,6 @@ __all__ = [
     "SigmaGate",
     "StepFractionGate",
     "ConstantAlpha",
+    "StartPercentAlpha",
+    "c_for_start",
 ]

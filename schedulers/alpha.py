@@ -29,6 +29,9 @@ def _sigma_fourth(sigma: torch.Tensor) -> torch.Tensor:
 class AlphaSchedule:
     """Base class: a callable sigma [B] -> alpha [B] in [0, 1]."""
 
+    #: True where the schedule depends on the sampler's steps and needs `bind` to be exact.
+    needs_sigmas = False
+
     #: Sigma schedules can be bound late (e.g. a fraction of the sampler's steps).
     def bind(self, sigmas: torch.Tensor) -> "AlphaSchedule":
         return self
@@ -92,6 +95,9 @@ class StepFractionGate(AlphaSchedule):
     Needs the sampler's sigma list: call `bind(sigmas)` (the host does so at sampling
     time); unbound it guides every step.
     """
+
+    needs_sigmas = True
+    unbound_behaviour = "guiding every step"
 
     def __init__(self, fraction: float):
         fraction = float(fraction)

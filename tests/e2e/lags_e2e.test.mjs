@@ -236,13 +236,13 @@ async function checkOtherSchedules(t, page, problems, workflow) {
   const sampler = workflow.nodes.find((n) => n.type === "LAGSWeightedSampler");
   await page.evaluate(steps.setWidgetValue, { nodeId: sampler.id, name: "steps", value: STEPS });
 
-  const gateWidgets = { mode: "fraction of steps", fraction: 0.25 };
+  const gateWidgets = { mode: "fraction of steps", "mode.fraction": 0.25 }; // the mode brings its own widget
   const gateId = await page.evaluate(steps.addScheduleNode, { type: "LAGSScheduleHardGate", samplerId: sampler.id, widgets: gateWidgets });
   await page.waitForTimeout(800);
   const gate = byId(await page.evaluate(steps.chartStates), gateId);
   assert.equal(gate.summary.drawn, true);
   assert.equal(gate.summary.steps, STEPS);
-  assert.equal(STEPS * gateWidgets.fraction, 2.5);
+  assert.equal(STEPS * gateWidgets["mode.fraction"], 2.5);
   assert.equal(gate.summary.guided, 2, "round(2.5) = 2, as in Python");
   assert.ok(gate.pixels.amber > 50, `gate pixels: ${gate.pixels.amber}`);
   await runAndCompare(t, page, { samplerId: sampler.id, scheduleId: gateId, kind: "gate", name: "hard_gate" });

@@ -11,7 +11,8 @@ LAGS_NODES = {
     "LAGSGuidance": ["model", "vae", "reward", "schedule", "method", "epsilon", "decode_scale", "decoder",
                      "probe_threshold"],
     "LAGSScheduleAlpha": ["c"],
-    "LAGSScheduleHardGate": ["mode", "c", "sigma_max", "fraction"],
+    "LAGSScheduleStart": ["start_percent"],
+    "LAGSScheduleHardGate": ["mode"],  # a DynamicCombo: each mode brings its own input (c, sigma_max, fraction)
     "LAGSScheduleConstant": ["alpha"],
     "LAGSRewardCombine": ["reward_1", "strength_1", "reward_2", "strength_2", "reward_3", "strength_3",
                           "reward_4", "strength_4"],

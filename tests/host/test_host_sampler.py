@@ -39,7 +39,7 @@ def test_guidance_raises_reward_for_every_sampler(host, sampler_name, scheduler,
     assert any(t["guided"] for t in traces) and not traces[0]["guided"]  # paper schedule: off at sigma_max
     for t in traces:
         assert set(t) == {"node", "step", "steps", "sigma", "level", "alpha", "log_w", "grad_norm", "guided", "guarded",
-                          "probed", "probe_gap"}
+                          "probed", "probe_gap", "displacement"}
         assert (t["log_w"] is None) == (not t["guided"]) and t["guarded"] == 0
 
 
@@ -154,7 +154,7 @@ def test_inpainting_reward_scores_the_composite_the_user_gets(host):
 def test_fraction_of_steps_schedule_binds_to_sampler_sigmas(host):
     prompt = prompts.sampler_prompt(strength=STRENGTH, steps=6, lags={"schedule": ("50", 0)})
     prompt["50"] = {"class_type": "LAGSScheduleHardGate",
-                    "inputs": {"mode": "fraction of steps", "c": 10.0, "sigma_max": 1.0, "fraction": 0.5}}
+                    "inputs": {"mode": "fraction of steps", "mode.fraction": 0.5}}
     result = host.run(prompt)
     assert result.success, result.error_message
     assert [t["guided"] for t in result.traces("20")] == [False, False, False, True, True, True]

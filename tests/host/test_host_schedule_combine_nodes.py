@@ -22,14 +22,26 @@ def test_alpha_schedule_node_sets_the_trace_alpha(host):
 
 
 @pytest.mark.parametrize("inputs, threshold", [
-    ({"mode": "c", "c": 10.0, "sigma_max": 99.0, "fraction": 0.0}, 10.0 ** -0.25),
-    ({"mode": "sigma", "c": 10.0, "sigma_max": 1.0, "fraction": 0.0}, 1.0),
+    ({"mode": "c", "mode.c": 10.0}, 10.0 ** -0.25),  # the mode is a DynamicCombo: its own input only
+    ({"mode": "sigma", "mode.sigma_max": 1.0}, 1.0),
 ])
 def test_hard_gate_node(host, inputs, threshold):
     traces = run_with_schedule(host, inputs, "LAGSScheduleHardGate")
     assert all(t["guided"] == (t["sigma"] <= threshold) for t in traces)
     assert all(t["alpha"] == (1.0 if t["guided"] else 0.0) for t in traces)
     assert any(t["guided"] for t in traces) and not all(t["guided"] for t in traces)
+
+
+def test_start_percent_node_puts_half_strength_at_that_step(host):
+    # 6 steps: 50 % is the 4th step (index 3), where alpha must be exactly 1/2; c follows from its sigma.
+    traces = run_with_schedule(host, {"start_percent": 50.0}, "LAGSScheduleStart")
+    c = traces[3]["sigma"] ** -4
+    assert traces[3]["alpha"] == pytest.approx(0.5, rel=1e-6)
+    for t in traces:
+        assert t["alpha"] == pytest.approx(1.0 / (1.0 + c * t["sigma"] ** 4), rel=1e-5)
+    assert [t["alpha"] > 0.5 for t in traces] == [False] * 4 + [True] * 2
+    never = run_with_schedule(host, {"start_percent": 100.0}, "LAGSScheduleStart")
+    assert not any(t["guided"] for t in never)
 
 
 def test_constant_schedule_node(host):

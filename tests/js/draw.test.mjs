@@ -3,9 +3,11 @@ import { test } from "node:test";
 import { scheduleSteps } from "../../web/lib/alpha_schedules.js";
 import { PALETTE } from "../../web/lib/draw_common.js";
 import { drawSchedule } from "../../web/lib/draw_schedule.js";
-import { drawTrace, traceLine } from "../../web/lib/draw_trace.js";
+import { drawTrace, stepAt } from "../../web/lib/draw_trace.js";
+import { finishedRecord, startedRecord, withParticlesPoint, withTracePoint } from "../../web/lib/run_record.js";
+import { parseParticlesPoint } from "../../web/lib/particles.js";
 import { samplerSigmas } from "../../web/lib/sigma_schedules.js";
-import { addTracePoint, emptyTrace, parseTracePoint, traceTotals } from "../../web/lib/trace.js";
+import { addTracePoint, emptyTrace, parseTracePoint } from "../../web/lib/trace.js";
 import { allFinite, recordingContext, texts } from "./recording_context.mjs";
 
 const { sigmas } = samplerSigmas({ steps: 30, scheduler: "karras" });
@@ -54,16 +56,17 @@ test("errors and notes are written instead of a chart", () => {
 const point = (step, extra = {}) =>
   parseTracePoint({ node: "3", step, steps: 6, sigma: 10 / step, alpha: step / 6, log_w: step > 2 ? -3 + step * 0.2 : null, grad_norm: step > 2 ? 0.5 / step : 0, guided: step > 2, guarded: 0, ...extra });
 
-test("the trace chart draws the run so far, finite everywhere", () => {
+test("the trace chart draws the run so far, finite everywhere, with its strips named in words", () => {
   let trace = emptyTrace();
   for (let s = 1; s <= 4; s++) trace = addTracePoint(trace, point(s));
   const ctx = recordingContext();
   const out = drawTrace(ctx, 340, 100, trace);
   assert.deepEqual(out, { drawn: true, points: 4, lastStep: 4, steps: 6 });
   assert.ok(allFinite(ctx));
-  assert.ok(texts(ctx).includes("log w") && texts(ctx).includes("‖g‖") && texts(ctx).includes("α"));
+  assert.ok(texts(ctx).includes("reward") && texts(ctx).includes("push") && texts(ctx).includes("α"));
   // Latest values at the right of each strip.
   assert.ok(texts(ctx).includes("−2.2"));
+  assert.ok(ctx.calls.filter((c) => c.name === "fillText").every((c) => c.style.font === "13px sans-serif"), "readable text");
 });
 
 test("guarded steps are marked red; an empty trace says what will appear", () => {
@@ -85,10 +88,60 @@ test("no guided step at all still draws (flat, null series)", () => {
   assert.ok(allFinite(ctx));
 });
 
-test("the text line carries the final numbers", () => {
+test("a run that sampled no steps says so instead of keeping old numbers", () => {
+  const ctx = recordingContext();
+  const out = drawTrace(ctx, 340, 100, finishedRecord(startedRecord(), "done"));
+  assert.deepEqual(out, { drawn: false, points: 0, status: "done" });
+  assert.deepEqual(drawTrace(recordingContext(), 340, 100, emptyTrace()), { drawn: false, points: 0 });
+  assert.match(texts(ctx).join(" "), /sampled no steps/);
+  const running = recordingContext();
+  drawTrace(running, 340, 100, startedRecord());
+  assert.match(texts(running).join(" "), /running/);
+});
+
+test("an interrupted run hatches the steps it never reached and says so", () => {
+  let record = startedRecord();
+  for (let s = 1; s <= 2; s++) record = withTracePoint(record, point(s));
+  record = finishedRecord(record, "interrupted");
+  const ctx = recordingContext();
+  const out = drawTrace(ctx, 340, 100, record);
+  assert.equal(out.status, "interrupted");
+  const hatched = ctx.calls.filter((c) => c.name === "fillRect" && c.style.fillStyle === PALETTE.unreached);
+  assert.equal(hatched.length, 1);
+  const [x, , w] = hatched[0].args;
+  const area = { x0: 54, x1: 340 - 52 };
+  assert.ok(Math.abs(x - (area.x0 + (2 / 6) * (area.x1 - area.x0))) < 1e-9 && Math.abs(x + w - area.x1) < 1e-9, "steps 3-6");
+  assert.ok(texts(ctx).includes("interrupted"));
+});
+
+test("particle runs get an ESS strip scaled 0..K, resampled steps as rings", () => {
+  let record = startedRecord();
+  for (let s = 1; s <= 3; s++) {
+    record = withTracePoint(record, point(s));
+    record = withParticlesPoint(record, parseParticlesPoint({ node: "3", step: s, steps: 6, ess: 4 - s, particles: 4, resampled: s === 3, zero_weight: 0 }));
+  }
+  const ctx = recordingContext();
+  const out = drawTrace(ctx, 340, 120, record);
+  assert.deepEqual(out.strips, ["reward", "push", "α", "ESS"]);
+  assert.equal(out.particles, 4);
+  assert.ok(texts(ctx).includes("1/4"), "latest ESS of K");
+  const essDots = ctx.calls.filter((c) => c.name === "arc" && (c.style.fillStyle === PALETTE.ess || c.style.strokeStyle === PALETTE.ess));
+  assert.ok(essDots.length >= 3);
+  // ESS 3 of 4 sits at 3/4 of its strip's height (0 at the bottom, K at the top).
+  const strip = { y0: 6 + 3 * ((120 - 12) / 4), y1: 6 + 4 * ((120 - 12) / 4) };
+  const arcs = ctx.calls.filter((c) => c.name === "arc" && c.args[1] > strip.y0 && c.args[1] < strip.y1);
+  const yOf3 = strip.y1 - 3 - (3 / 4) * (strip.y1 - strip.y0 - 6);
+  assert.ok(arcs.some((c) => Math.abs(c.args[1] - yOf3) < 1e-9), "ESS 3 at 3/4 of the strip");
+});
+
+test("the hovered step is highlighted and found from the pointer", () => {
   let trace = emptyTrace();
-  for (let s = 1; s <= 6; s++) trace = addTracePoint(trace, point(s, s === 5 ? { guarded: 2 } : {}));
-  const line = traceLine(trace, traceTotals(trace));
-  assert.equal(line, "step 6/6 · σ 1.67 · α 1 · log w −1.8 · ‖g‖ 0.0833 · guided 4/6 · guarded 2");
-  assert.equal(traceLine(emptyTrace(), traceTotals(emptyTrace())), "no LAGS trace yet");
+  for (let s = 1; s <= 6; s++) trace = addTracePoint(trace, point(s));
+  const ctx = recordingContext();
+  const out = drawTrace(ctx, 340, 100, trace, { hoverStep: 2 });
+  assert.equal(out.hoverStep, 2);
+  assert.equal(ctx.calls.filter((c) => c.name === "fillRect" && c.style.fillStyle === PALETTE.hover).length, 1);
+  const column = (340 - 54 - 52) / 6;
+  assert.equal(stepAt(54 + 1.5 * column, 340, 100, trace), 2);
+  assert.equal(stepAt(10, 340, 100, trace), null, "over the labels");
 });

@@ -20,10 +20,12 @@ export function fakeGraph() {
       nodes.set(String(id), node);
       return node;
     },
-    connect(from, to, slot = 0) {
+    /** `input`: the name of the target's input socket the link arrives at (optional). */
+    connect(from, to, slot = 0, input = null) {
       const id = nextLink++;
       links.set(id, { id, origin_id: from.id, target_id: to.id });
       from.outputs[slot].links.push(id);
+      if (input) (to.inputs ??= []).push({ name: input, link: id });
     },
   };
   return graph;

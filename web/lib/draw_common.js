@@ -15,9 +15,13 @@ export const PALETTE = Object.freeze({
   skippedDot: "#6a6a6a",
   warning: "#ff9f43",
   guarded: "#ff5c5c",
+  ess: "#4fc3d9",
+  hover: "rgba(255, 255, 255, 0.09)",
+  unreached: "rgba(255, 92, 92, 0.13)",
 });
 
-export const FONT = "10px sans-serif";
+/** 13 px: LiteGraph's own widget text size, still about 10 px on screen at the 0.75 zoom the shipped workflows open with. */
+export const FONT = "13px sans-serif";
 
 export function clear(ctx, width, height, palette = PALETTE) {
   ctx.fillStyle = palette.background;

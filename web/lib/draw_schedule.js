@@ -10,10 +10,12 @@ import { PALETTE, clear, dot, frame, hline, polyline, text } from "./draw_common
  */
 export function drawSchedule(ctx, width, height, view, palette = PALETTE) {
   clear(ctx, width, height, palette);
-  const area = plotArea(width, height, { left: 24, right: 34, top: 16, bottom: view.note ? 28 : 16 });
-  text(ctx, view.title ?? "", 4, 11, { color: palette.text });
-  text(ctx, view.subtitle ?? "", width - 4, 11, { color: palette.dim, align: "right" });
-  if (view.note) text(ctx, view.note, 4, height - 3, { color: palette.warning });
+  const top = view.both ? 38 : 22;
+  const area = plotArea(width, height, { left: 28, right: 40, top, bottom: view.note ? 36 : 20 });
+  text(ctx, view.title ?? "", 4, 14, { color: palette.text });
+  text(ctx, view.subtitle ?? "", width - 4, 14, { color: palette.dim, align: "right" });
+  if (view.both) text(ctx, view.both, 4, 31, { color: palette.alpha });
+  if (view.note) text(ctx, view.note, 4, height - 4, { color: palette.warning });
   frame(ctx, area, palette);
 
   const data = view.steps;
@@ -42,7 +44,7 @@ export function drawSchedule(ctx, width, height, view, palette = PALETTE) {
     const [lo, hi] = sigmaExtent[0] === sigmaExtent[1] ? [sigmaExtent[0] / 2, sigmaExtent[1] * 2] : sigmaExtent;
     const ySigma = logScale([lo, hi], [area.y1 - 2, area.y0 + 2]);
     polyline(ctx, data.sigmas.map((s, i) => [x(i), s > 0 ? ySigma(s) : null]), palette.sigma, 1);
-    text(ctx, `σ ${formatNumber(hi)}`, area.x1 + 3, area.y0 + 6, { color: palette.sigma });
+    text(ctx, `σ ${formatNumber(hi)}`, area.x1 + 3, area.y0 + 9, { color: palette.sigma });
     text(ctx, formatNumber(lo), area.x1 + 3, area.y1 - 2, { color: palette.sigma });
   }
 
@@ -59,9 +61,9 @@ export function drawSchedule(ctx, width, height, view, palette = PALETTE) {
   points.forEach(([px, py], i) => dot(ctx, px, py, radius, data.guided[i] ? palette.alpha : palette.skippedDot, data.guided[i]));
 
   const skipped = indexRanges(data.guided.map((g) => !g));
-  const summary = `guided ${data.guidedCount}/${n}` + (skipped ? ` · skipped ${skipped}` : "");
-  text(ctx, "1", area.x0, area.y1 + 11, { color: palette.dim });
-  text(ctx, String(n), area.x1, area.y1 + 11, { color: palette.dim, align: "right" });
-  text(ctx, summary, (area.x0 + area.x1) / 2, area.y1 + 11, { color: palette.text, align: "center" });
-  return { drawn: true, steps: n, guided: data.guidedCount, summary };
+  const summary = (view.warning ? "⚠ " : "") + `guided ${data.guidedCount}/${n}` + (skipped ? ` · skipped ${skipped}` : "");
+  text(ctx, "1", area.x0, area.y1 + 14, { color: palette.dim });
+  text(ctx, String(n), area.x1, area.y1 + 14, { color: palette.dim, align: "right" });
+  text(ctx, summary, (area.x0 + area.x1) / 2, area.y1 + 14, { color: view.warning ? palette.warning : palette.text, align: "center" });
+  return { drawn: true, steps: n, guided: data.guidedCount, summary, ...(view.warning ? { warning: view.warning } : {}), ...(view.both ? { both: view.both } : {}) };
 }

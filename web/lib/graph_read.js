@@ -84,14 +84,25 @@ export function samplerSettings(samplerNode) {
 /** The α spec of a schedule node of the given kind (see alpha_schedules.js). */
 export function scheduleSpec(node, kind) {
   if (kind === "alpha") return { kind, c: widgetValue(node, "c", 10) };
+  if (kind === "start") return { kind, percent: widgetValue(node, "start_percent", 60) };
   if (kind === "constant") return { kind, alpha: widgetValue(node, "alpha", 1) };
-  return {
-    kind,
-    mode: widgetValue(node, "mode", "c"),
-    c: widgetValue(node, "c", 10),
-    sigma_max: widgetValue(node, "sigma_max", 1),
-    fraction: widgetValue(node, "fraction", 0.5),
-  };
+  // The gate's mode is a DynamicCombo: its widgets are named "mode.c" & co. (older ComfyUI: "c").
+  const sub = (name, fallback) => widgetValue(node, `mode.${name}`, widgetValue(node, name, fallback));
+  return { kind, mode: widgetValue(node, "mode", "c"), c: sub("c", 10), sigma_max: sub("sigma_max", 1), fraction: sub("fraction", 0.5) };
+}
+
+/** The node feeding input `name` of `node` (looking through Reroute nodes), or null. */
+export function upstreamNode(node, name) {
+  const input = Array.isArray(node?.inputs) ? node.inputs.find((i) => i?.name === name) : undefined;
+  const link = input?.link != null ? linkById(node.graph, input.link) : null;
+  const source = link ? node.graph?.getNodeById?.(link.origin_id) : null;
+  return nodeType(source) === "Reroute" ? upstreamNode(source, source.inputs?.[0]?.name) : source ?? null;
+}
+
+/** The sampler whose steps a trace node's run uses: itself, or for LAGS Guidance the sampler it feeds. */
+export function samplerOf(traceNode) {
+  if (nodeType(traceNode) === SAMPLER_NODE) return traceNode;
+  return downstreamNodes(traceNode, 0).find(hasSamplerWidgets) ?? null;
 }
 
 /**

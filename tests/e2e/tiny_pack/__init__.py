@@ -24,5 +24,8 @@ class LAGSTestTinyCheckpoint:
         return _cache["models"]
 
 
-NODE_CLASS_MAPPINGS = {"LAGSTestTinyCheckpoint": LAGSTestTinyCheckpoint}
-NODE_DISPLAY_NAME_MAPPINGS = {"LAGSTestTinyCheckpoint": "LAGS test: tiny SDXL checkpoint"}
+from .particle_events import LAGSTestParticleEvents  # noqa: E402
+
+NODE_CLASS_MAPPINGS = {"LAGSTestTinyCheckpoint": LAGSTestTinyCheckpoint, "LAGSTestParticleEvents": LAGSTestParticleEvents}
+NODE_DISPLAY_NAME_MAPPINGS = {"LAGSTestTinyCheckpoint": "LAGS test: tiny SDXL checkpoint",
+                              "LAGSTestParticleEvents": "LAGS test: particles messages"}

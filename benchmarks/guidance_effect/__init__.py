@@ -1,0 +1,1 @@
+"""Calibration of the trace's guidance-effect thresholds (guidance/effect.py) on real decoder weights."""
