@@ -10,7 +10,6 @@ from .errors import LagsOutOfMemoryError, free_cached_memory, is_out_of_memory, 
 from .inpaint import inpaint_region
 from .model_family import model_family
 from .probe import is_plain_cfg, make_differentiable, make_probe, normal_tensor_copies
-from ..reward_path import latent_pixels
 from .reward_path import make_reward_path
 from .trace import send_trace, step_position, trace_payload
 from ..guidance.effect import relative_displacement
@@ -51,6 +50,7 @@ class SamplingRun:
         self.warned_order = False
         self.restore_after_probe = False  # post-CFG patches follow LAGS in the chain
         self.probe = None  # guidance.AdaptiveProbe: whether a guided lags step probes (per run)
+        self.particles = None  # particle_listener.ParticleListener while the particle sampler runs
 
 
 class LagsPostCfg:
@@ -141,6 +141,8 @@ class LagsPostCfg:
             with torch.no_grad():
                 denoiser(x, sigma)  # the last model call is the step's own again (see _note_later_patches)
 
+        if run.particles is not None:
+            run.particles.record(result, log_w)
         diagnostics = result.diagnostics
         run.guarded += diagnostics.num_guarded
         step, steps = step_position(float(diagnostics.sigma.max()), run.cpu_sigmas if sample_sigmas is not None else None)
@@ -149,7 +151,7 @@ class LagsPostCfg:
         payload["displacement"] = relative_displacement(result.update, result.denoised,
                                                         diagnostics.guided & ~diagnostics.guarded)
         if payload["log_w"] is not None:  # the reward's own units, comparable across resolutions
-            payload["log_w"] /= latent_pixels(x)
+            payload["log_w"] /= run.reward_path.unit(x)
         send_trace(payload)
         if plain:
             return result.denoised

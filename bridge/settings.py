@@ -7,6 +7,7 @@ from typing import Any
 
 from ..guidance import DEFAULT_EPSILON, DEFAULT_PROBE_THRESHOLD, METHODS, check_probe_threshold
 from ..reward_path.path import AUTO as AUTO_DECODE_SCALE, at_scale
+from ..particles import PARTICLE_SCHEDULE_C
 from ..schedulers import PaperAlpha
 from .errors import LagsInputError
 
@@ -34,8 +35,10 @@ def _decode_scale(value):
     return scale
 
 
-def default_schedule():
-    return PaperAlpha(DEFAULT_SCHEDULE_C)
+def default_schedule(particles: int = 1):
+    """The paper's alpha(t); with particles a later one (particles.PARTICLE_SCHEDULE_C), which also
+    tempers their weights: the reward at blurry early estimates would resample on noise."""
+    return PaperAlpha(PARTICLE_SCHEDULE_C if particles > 1 else DEFAULT_SCHEDULE_C)
 
 
 @dataclass
@@ -48,11 +51,12 @@ class LagsSettings:
     decoder: str = "vae"
     vae: Any = None
     node_id: str | None = None
+    particles: int = 1  # per output image (bridge/particle_sampler.py); 1: plain LAGS
     probe_threshold: float = DEFAULT_PROBE_THRESHOLD  # adaptive probe (guidance.adaptive_probe); 0: every step
 
     def __post_init__(self):
         if self.schedule is None:
-            self.schedule = default_schedule()
+            self.schedule = default_schedule(self.particles)
         if self.reward is None:
             raise LagsInputError("reward: connect a LAGS reward (LAGS_REWARD) to the reward input.")
         if getattr(self.reward, "space", None) not in ("pixel", "latent") or not callable(getattr(self.reward, "log_w", None)):

@@ -66,15 +66,15 @@ def trace_payload(node_id, step, steps, diagnostics) -> dict:
     }
 
 
-def send_trace(payload: dict) -> bool:
+def send_trace(payload: dict, event: str = EVENT) -> bool:
     try:
         import server
 
         instance = getattr(server.PromptServer, "instance", None)
         if instance is None:
             return False
-        instance.send_sync(EVENT, payload, getattr(instance, "client_id", None))
+        instance.send_sync(event, payload, getattr(instance, "client_id", None))
         return True
     except Exception as exc:  # a missing or broken UI server must not stop sampling
-        logging.debug("LAGS: could not send %s: %s", EVENT, exc)
+        logging.debug("LAGS: could not send %s: %s", event, exc)
         return False

@@ -51,9 +51,9 @@ def guidance_inputs() -> list:
 
 
 def settings_from(reward, vae=None, schedule=None, method="lags", epsilon=None, decode_scale=DECODE_SCALES[0],
-                  decoder="vae", node_id=None, probe_threshold=None) -> LagsSettings:
+                  decoder="vae", node_id=None, probe_threshold=None, particles=1) -> LagsSettings:
     """epsilon / probe_threshold None (no widget value): the engine's default."""
     return LagsSettings(reward=reward, schedule=schedule, method=method,
                         epsilon=DEFAULT_EPSILON if epsilon is None else epsilon,
-                        decode_scale=decode_scale, decoder=decoder, vae=vae, node_id=node_id,
+                        decode_scale=decode_scale, decoder=decoder, vae=vae, node_id=node_id, particles=particles,
                         probe_threshold=DEFAULT_PROBE_THRESHOLD if probe_threshold is None else probe_threshold)

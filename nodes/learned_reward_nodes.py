@@ -21,7 +21,7 @@ from ..rewards.pickscore import PickScoreReward, load_pickscore
 from ..rewards.zero_shot import ZeroShotClassifier
 from .guidance_inputs import REWARD, REWARD_CATEGORY as CATEGORY
 from .search import search_aliases
-from .strength_input import LEARNED_STRENGTH, strength_error, strength_input
+from .strength_input import FAIRNESS_STRENGTH, LEARNED_STRENGTH, PER_IMAGE_SENTENCE, strength_error, strength_input
 from .reward_model_management import (ComfyPlacer, checkpoint_choices, compute_device, file_problem,
                                       pickscore_choices, resolve_file, resolve_folder, resolve_precision)
 
@@ -204,7 +204,8 @@ class LAGSClassifierFairnessReward(io.ComfyNode):
                 io.String.Input("steer_class", default="0",
                                 tooltip="steer mode: the class to push towards, as its line number (0 = first) or "
                                         "its exact text."),
-                strength_input(LEARNED_STRENGTH, "towards the target mix of classes (steer: towards the class)"),
+                strength_input(FAIRNESS_STRENGTH, "towards the target mix of classes (steer: towards the class)",
+                               PER_IMAGE_SENTENCE),
                 _precision(),
                 io.Image.Input("calibration_images", optional=True,
                                tooltip="Optional: images sampled WITHOUT guidance (same prompt, e.g. a batch of "

@@ -4,8 +4,10 @@ from __future__ import annotations
 from comfy_api.latest import io
 
 from ..bridge.ksampler import lags_ksampler
+from ..bridge.particle_sampler import lags_particle_ksampler
 from .guidance_inputs import CATEGORY, guidance_inputs, settings_from
 from .search import search_aliases
+from .particles_input import particles_error, particles_inputs
 
 
 def _ksampler_inputs() -> list:
@@ -44,20 +46,30 @@ class LAGSWeightedSampler(io.ComfyNode):
                          "favours (one extra model call). The chart shows, per step, how strongly it guided and how "
                          "much the picture changed; method and epsilon are under Show Advanced (node menu)."),
             **search_aliases("reward guidance", "weighted sampling", "ksampler reward"),
-            inputs=_ksampler_inputs() + guidance_inputs(),
+            inputs=_ksampler_inputs() + guidance_inputs() + particles_inputs(),  # last: saved workflows keep their widget order
             outputs=[io.Latent.Output(tooltip="The denoised latent.")],
             hidden=[io.Hidden.unique_id],
         )
 
     @classmethod
+    def validate_inputs(cls, sampler_name, particles=1):
+        return particles_error(particles, sampler_name) or True
+
+    @classmethod
     def execute(cls, model, seed, steps, cfg, sampler_name, scheduler, positive, negative, latent_image,
-                denoise=1.0, reward=None, vae=None, schedule=None, method="lags", epsilon=None,
-                decode_scale="auto", decoder="vae", probe_threshold=None) -> io.NodeOutput:
+                denoise=1.0, particles=1, reward=None, vae=None, schedule=None, method="lags", epsilon=None,
+                decode_scale="auto", decoder="vae", probe_threshold=None,
+                particles_compete="each image") -> io.NodeOutput:
         settings = settings_from(reward, vae=vae, schedule=schedule, method=method, epsilon=epsilon,
                                  decode_scale=decode_scale, decoder=decoder, node_id=cls.hidden.unique_id,
-                                 probe_threshold=probe_threshold)
-        (latent,) = lags_ksampler(model, settings, seed, steps, cfg, sampler_name, scheduler, positive, negative,
-                                  latent_image, denoise=denoise)
+                                 probe_threshold=probe_threshold, particles=particles)
+        if particles > 1:
+            (latent,) = lags_particle_ksampler(model, settings, seed, steps, cfg, sampler_name, scheduler, positive,
+                                               negative, latent_image, denoise=denoise, particles=particles,
+                                               whole_batch=particles_compete == "whole batch")
+        else:
+            (latent,) = lags_ksampler(model, settings, seed, steps, cfg, sampler_name, scheduler, positive,
+                                      negative, latent_image, denoise=denoise)
         return io.NodeOutput(latent)
 
 

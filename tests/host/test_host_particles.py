@@ -210,3 +210,37 @@ def test_chunk_size_follows_the_unet_memory_estimate(host, monkeypatch):
     assert chunks.chunk_size(Patcher, (8, 4, 8, 8)) == 3  # 2 x 3 x 100 x 1.5 = 900 < 1000
     monkeypatch.setattr(comfy.model_management, "get_free_memory", lambda device=None: 10.0)
     assert chunks.chunk_size(Patcher, (8, 4, 8, 8)) == 1
+
+
+# -- what any sampler node does: progress, previews, Cancel (tests/host/test_host_ux.py's hook) ---------
+from test_host_ux import CountingModel, InterruptingReward, server_hook, set_preview_method  # noqa: E402,F401
+
+
+def test_particles_report_progress_and_previews_per_step(host, server_hook, monkeypatch):
+    from comfy.cli_args import LatentPreviewMethod
+
+    set_preview_method(monkeypatch, LatentPreviewMethod.Latent2RGB)
+    result = host.run(tiny_prompt("euler_ancestral", 4.0))
+    assert result.success, result.error_message
+    updates = server_hook.of("20")
+    assert [value for value, _, _ in updates] == [1, 2, 3, 4] and all(total == 4 for _, total, _ in updates)
+    assert all(preview is not None for _, _, preview in updates)
+
+
+def test_cancel_stops_particles_within_one_step(host, server_hook):
+    import comfy.model_management
+
+    counter = CountingModel()
+    reward = InterruptingReward(prompts.TINY_STRENGTH, interrupt_at=2, counter=counter)
+    prompt = tiny_prompt("euler_ancestral", 4.0)
+    prompt["20"]["inputs"]["model"] = ["41", 0]
+    prompt["41"] = {"class_type": "LAGSTest_Model", "inputs": {"key": host.put("counted_particles", counter.model)}}
+    prompt["10"] = {"class_type": "LAGSTest_Reward", "inputs": {"key": host.put("interrupting_particles", reward)}}
+    try:
+        result = host.run(prompt)
+    finally:
+        comfy.model_management.interrupt_current_processing(False)
+    assert reward.model_calls_at_interrupt is not None
+    assert not result.success and result.error is None, result.error_message  # a Cancel, not an error
+    assert [d["node_id"] for e, d in result.messages if e == "execution_interrupted"] == ["20"]
+    assert counter.calls - reward.model_calls_at_interrupt <= 1
