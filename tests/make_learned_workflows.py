@@ -10,10 +10,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from make_workflows import (Graph, decode_and_save, lags_branch, plain_sampler, sdxl_base, share,  # noqa: E402
+from make_workflows import (PARTICLES, Graph, decode_and_save, lags_branch, plain_sampler, sdxl_base, share,  # noqa: E402
                             shared_sampling, write_workflows)
 from published import template  # noqa: E402
-from workflow_notes import note  # noqa: E402
+from workflow_notes import note, particle_cost  # noqa: E402
 
 PICKSCORE_FOLDER = "PickScore_v1"
 CLASSIFIER_CLIP = "CLIP-ViT-B-32-laion2B-s34B-b79K/open_clip_pytorch_model.bin"
@@ -75,7 +75,8 @@ def fairness_workflow(specs, version) -> dict:
         "base_proportions": "", "steer_class": "0", "precision": "auto"}, size=(400, 0))
     g.link(plain_image, "IMAGE", reward, "calibration_images")
     g.columns.start_at("samplers", g.columns.next_title["save"])
-    lags = lags_branch(g, ckpt, pos, neg, latent, reward, title="B: LAGS Weighted Sampler (fairness)")
+    lags = lags_branch(g, ckpt, pos, neg, latent, reward, title="B: LAGS Weighted Sampler (fairness)",
+                       particles={**PARTICLES, "particles_compete": "whole batch"})
     share(g, shared, (plain, lags))
     guided_image = decode_and_save(g, ckpt, lags, "lags_fairness/B_fair", title="B: LAGS + fairness")
     evaluate(g, reward, guided_image, plain_image, "Class frequencies: B (guided) vs A (plain)")
@@ -91,10 +92,11 @@ def fairness_workflow(specs, version) -> dict:
         "`base_proportions` to skip the calibration estimate. With 8 images the achieved mix varies by "
         "chance (one image is 12.5%); judge it over several seeds. `mode` = steer pushes all images to one "
         "class. `decode_scale` auto decodes each image at the 224 px the classifier looks at and scores the "
-        "batch in chunks that fit."), clip_reward=True, strength=(
+        "batch in chunks that fit."), particle_cost(), clip_reward=True, strength=(
         "**Strength** is per image for this reward: 1 is the exact re-weighting towards the target mix. Guidance "
-        "alone moves the mix only a little; `particles` on the sampler with `particles_compete` = whole batch "
-        "gets a batch close to the target.")), size=(440, 900))
+        "alone moves the mix only a little, so sampler B runs 4 particles per image with `particles_compete` = "
+        "whole batch: the batch's 32 particles compete together and the 8 images are drawn from them at once, "
+        "which keeps the batch close to the target mix (docs/fairness_particles.md).")), size=(440, 1000))
     summary = g.add("PreviewAny", "note", title="Base mix (from calibration batch)", size=(420, 300))
     g.link(reward, "summary", summary, "source")
     return g.to_json("sdxl_fairness")

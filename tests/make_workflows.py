@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from published import EXAMPLES, template  # noqa: E402
 from workflow_layout import TITLE, Columns, Sizer  # noqa: E402
-from workflow_notes import NEEDS_SDXL, note  # noqa: E402
+from workflow_notes import NEEDS_SDXL, note, particle_cost  # noqa: E402
 from workflow_spec import CONTROL, SNAPSHOT, is_widget, load_specs, sockets, widget_order  # noqa: E402
 
 PACK_ID, PACK_VERSION = "comfyui-lags", "0.1.0"
@@ -176,13 +176,21 @@ SAMPLING = {"steps": 30, "cfg": 7.0, "sampler_name": "dpmpp_2m", "scheduler": "k
 #: memory is short (docs/memory.md).
 LAGS_SETTINGS = {"method": "lags", "decode_scale": "auto", "decoder": "vae"}
 SAMPLER_WIDTH = 340
+#: Particles: 4 per image on a stochastic sampler, with the schedule particles default to
+#: (particles.PARTICLE_SCHEDULE_C: the same alpha guides and weights them).
+PARTICLES = {"particles": 4, "particles_compete": "each image", "sampler_name": "euler_ancestral"}
+PARTICLE_SCHEDULE_C = 1000.0
 
 
-def lags_branch(g: Graph, ckpt, pos, neg, latent, reward, seed: int = 42, sampling=None, title=None):
-    """The LAGS sampler with its schedule below it (the schedule's chart reads the sampler)."""
-    sampler = g.add("LAGSWeightedSampler", "samplers", {"seed": seed, **(sampling or SAMPLING), **LAGS_SETTINGS},
+def lags_branch(g: Graph, ckpt, pos, neg, latent, reward, seed: int = 42, sampling=None, title=None,
+                particles=None):
+    """The LAGS sampler with its schedule below it (the schedule's chart reads the sampler).
+    particles: the sampler's particle widgets (PARTICLES); their schedule starts later (c = 1000)."""
+    sampler = g.add("LAGSWeightedSampler", "samplers",
+                    {"seed": seed, **(sampling or SAMPLING), **LAGS_SETTINGS, **(particles or {})},
                     controls={"seed": "randomize"}, size=(SAMPLER_WIDTH, 0), title=title)
-    schedule = g.add("LAGSScheduleAlpha", "samplers", {"c": 10.0}, size=(SAMPLER_WIDTH, 0))
+    schedule = g.add("LAGSScheduleAlpha", "samplers", {"c": PARTICLE_SCHEDULE_C if particles else 10.0},
+                     size=(SAMPLER_WIDTH, 0))
     for src, out, name in ((ckpt, "MODEL", "model"), (pos, "CONDITIONING", "positive"),
                            (neg, "CONDITIONING", "negative"), (latent, "LATENT", "latent_image"),
                            (reward, "reward", "reward"), (ckpt, "VAE", "vae"), (schedule, "schedule", "schedule")):
@@ -272,6 +280,21 @@ def ab_workflow(specs, version) -> dict:
     return g.to_json("ab_plain_vs_lags")
 
 
+def colour_particles_workflow(specs, version) -> dict:
+    g = Graph(specs, version)
+    ckpt, pos, neg, latent = sdxl_base(g, HARBOUR)
+    reward = g.add("LAGSColourReward", "inputs", COLOUR)
+    sampler = lags_branch(g, ckpt, pos, neg, latent, reward, particles=PARTICLES)
+    decode_and_save(g, ckpt, sampler, "lags/colour_particles")
+    g.add_note(note(template("sdxl_colour_particles"), (
+        "The same colour target as the colour workflow, with **4 particles** per image: the sampler runs four "
+        "guided candidates, keeps re-drawing the ones closest to the target while the scene's overall colour is "
+        "still being decided (where guidance alone is off), and saves one. Use it when guidance alone leaves the "
+        "whole-scene colour unchanged; keep `particles` = 1 for gradual, local targets."),
+        particle_cost(), NEEDS_SDXL))
+    return g.to_json("sdxl_colour_particles")
+
+
 FLUX_DEV = ("flux1-dev-fp8.safetensors",
             "https://huggingface.co/Comfy-Org/flux1-dev/resolve/main/flux1-dev-fp8.safetensors")
 SD35 = ("sd3.5_large_fp8_scaled.safetensors",
@@ -315,6 +338,7 @@ BUILDERS = {
     "sd35_colour_reward": sd35_workflow,
     "sdxl_frequency_reward": frequency_workflow,
     "ab_plain_vs_lags": ab_workflow,
+    "sdxl_colour_particles": colour_particles_workflow,
 }
 
 

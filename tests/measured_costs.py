@@ -90,6 +90,18 @@ def memory_peaks(text: str) -> tuple[float, float]:
     return max(pixel), clip[0] + _number(tower.group(1))
 
 
+#: The perf report's particles row (benchmarks/perf/config.py).
+PARTICLE_LABELS = (re.compile(r"^defaults, 4 particles"),)
+
+
+def particle_time_ratio(performance: Path = PERFORMANCE) -> float:
+    """× a plain KSampler's wall time with the node defaults and 4 particles per image."""
+    for headers, rows in tables(performance.read_text(encoding="utf-8")):
+        if TIME_COLUMN in headers:
+            return _number(_row(rows, PARTICLE_LABELS, "4-particle")[headers.index(TIME_COLUMN)])
+    raise MissingMeasurement(f"docs/performance.md has no table with a {TIME_COLUMN!r} column")
+
+
 def measured_costs(performance: Path = PERFORMANCE, memory: Path = MEMORY) -> Costs:
     defaults, full = time_ratios(performance.read_text(encoding="utf-8"))
     pixel, clip = memory_peaks(memory.read_text(encoding="utf-8"))

@@ -42,6 +42,9 @@ TEMPLATES = {t.key: t for t in (
     Template("sdxl_frequency_reward", "LAGS Frequency Reward (SDXL)",
              "Favour fine detail in SDXL images, or smooth it away, by guiding the energy share of a "
              "frequency band."),
+    Template("sdxl_colour_particles", "LAGS Particles Colour Reward (SDXL)",
+             "Reach a whole-scene colour that guidance alone misses: four guided particles per image, re-drawn "
+             "towards the reward while the scene is decided."),
     Template("ab_plain_vs_lags", "LAGS vs Plain KSampler (SDXL)",
              "Compare a plain KSampler with LAGS colour guidance side by side: same model, prompts, seed, "
              "steps and CFG."),

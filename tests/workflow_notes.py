@@ -5,7 +5,7 @@ what the workflow needs, and quotes costs only as measured (tests/measured_costs
 """
 from __future__ import annotations
 
-from measured_costs import Costs, gib, measured_costs, ratio
+from measured_costs import Costs, gib, measured_costs, particle_time_ratio, ratio
 from published import Template
 
 NEEDS_SDXL = "**Needs:** `sd_xl_base_1.0.safetensors` in `models/checkpoints` (any SDXL checkpoint works)."
@@ -35,3 +35,11 @@ def note(template: Template, *paragraphs: str, clip_reward: bool = False, streng
     costs = costs or measured_costs()
     parts = [f"## {template.title}", template.description, *paragraphs, HOW, cost(costs, clip_reward), strength]
     return "\n\n".join(parts)
+
+
+def particle_cost(costs: Costs | None = None) -> str:
+    costs = costs or measured_costs()
+    return (f"**Particles cost (measured the same way):** {ratio(particle_time_ratio())} the time of a plain "
+            f"KSampler with 4 particles and these defaults, against {ratio(costs.time_defaults)} the time for "
+            "LAGS alone (docs/performance.md): every particle is a full guided trajectory. `sampler_name` must be "
+            "`euler_ancestral` or `dpmpp_2m_sde`.")
