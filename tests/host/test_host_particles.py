@@ -16,6 +16,7 @@ import torch
 
 import prompts
 import tiny_models
+from test_host_exact import LatentGaussianReward  # the exact w, per-pixel unit undone
 
 D_SHAPE = (4, 2, 2)
 N, STEPS, SEED, K = 512, 20, 5, 8
@@ -28,25 +29,6 @@ def problem(host):
     u = torch.ones(D_SHAPE, dtype=torch.float64).flatten() / 4.0
     p = mixture.GaussianMixture([0.8, 0.2], torch.stack([-MU * u, MU * u]), torch.tensor([S**2, S**2]))
     return {"u": u, "p": p, "q": p.weighted_by_gaussian(B * u, TAU), "log_w": mixture.gaussian_log_weight(B * u, TAU)}
-
-
-class LatentGaussianReward:
-    """The exact w (guidance multiplies log w by the latent's pixel count, so it is divided here)."""
-
-    space = "latent"
-    name = "latent gaussian"
-
-    def __init__(self, log_w):
-        self._log_w = log_w
-
-    def log_w(self, x0):
-        return self._log_w(x0) / (x0.shape[-1] * x0.shape[-2])
-
-    def prepare(self, device, dtype):
-        return self
-
-    def describe(self):
-        return self.name
 
 
 class ExactUnderAlpha:

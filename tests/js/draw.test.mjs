@@ -145,3 +145,19 @@ test("the hovered step is highlighted and found from the pointer", () => {
   assert.equal(stepAt(54 + 1.5 * column, 340, 100, trace), 2);
   assert.equal(stepAt(10, 340, 100, trace), null, "over the labels");
 });
+
+test("the push strip rings the guided steps that skipped the probe; the footer and readout say so", async () => {
+  const { footerItems, stepReadout } = await import("../../web/lib/trace_text.js");
+  let record = startedRecord();
+  for (let s = 1; s <= 4; s++) record = withTracePoint(record, point(s, { probed: s < 3 }));
+  const ctx = recordingContext();
+  const out = drawTrace(ctx, 340, 100, finishedRecord(record, "done"));
+  assert.deepEqual(out.unprobed, [3, 4].filter((s) => point(s).guided));
+  const footer = footerItems(finishedRecord(record, "done")).map((i) => i.text);
+  assert.ok(footer.some((t) => /^probed \d+\/\d+ guided$/.test(t)), footer.join(" | "));
+  assert.match(stepReadout(record, 4), /no extra model call/);
+  // An older server (no probe field) draws no rings and says nothing about it.
+  let old = startedRecord();
+  for (let s = 1; s <= 4; s++) old = withTracePoint(old, point(s));
+  assert.equal(drawTrace(recordingContext(), 340, 100, old).unprobed, undefined);
+});

@@ -9,7 +9,7 @@ const run = (steps, options) => steps.reduce((t, s) => addTracePoint(t, parseTra
 
 test("messages are validated and normalised", () => {
   const p = parseTracePoint(msg(2, { node: 7, log_w: null, grad_norm: NaN }));
-  assert.deepEqual(p, { node: "7", step: 2, steps: 4, sigma: 7, level: null, alpha: 0.5, logW: null, gradNorm: null, guided: true, guarded: 0, probed: false, probeGap: null });
+  assert.deepEqual(p, { node: "7", step: 2, steps: 4, sigma: 7, level: null, alpha: 0.5, logW: null, gradNorm: null, guided: true, guarded: 0, probed: false, probeKnown: false, probeGap: null });
   assert.equal(parseTracePoint(msg(2, { level: 0.25 })).level, 0.25);
   const probed = parseTracePoint(msg(2, { probed: true, probe_gap: 0.3 }));
   assert.equal(probed.probed, true);

@@ -1,6 +1,7 @@
 // The sampler node's live chart: one strip per quantity over the run's steps — the reward's
 // score log w, the pull ‖g‖, the schedule's α and, for particle runs, the effective sample size
-// (0..K) — unguided steps as grey rings, guarded steps (non-finite guidance) in red, the steps
+// (0..K) — unguided steps as grey rings, guided steps that skipped the finite-difference probe
+// (adaptive probe: J0 v) as rings on the push strip, guarded steps (non-finite guidance) in red, the steps
 // an interrupted or failed run never reached hatched, the step under the mouse highlighted.
 
 import { columnAt, columnCenter, formatNumber, linearScale, plotArea, seriesDomain } from "./chart_scale.js";
@@ -15,6 +16,9 @@ const STRIPS = [
 ];
 const ESS_STRIP = { key: "ess", label: "ESS", color: "ess" };
 export const MARGINS = { left: 54, right: 52, top: 6, bottom: 6 };
+
+/** A guided lags step that took J0 v instead of the finite-difference probe (adaptive probe). */
+export const unprobed = (p) => Boolean(p.guided && p.probed === false && p.probeKnown);
 
 /** A run record (run_record.js); a bare trace (trace.js) is shown as a finished run. */
 export function asRecord(data) {
@@ -81,7 +85,8 @@ export function drawTrace(ctx, width, height, data, { hoverStep = null, palette 
     const y = linearScale(domain, [box.y1 - 3, box.y0 + 3]);
     polyline(ctx, series.map((p) => [x(p.step), value(p) === null ? null : y(value(p))]), palette[strip.color], 1.5);
     for (const p of series) {
-      if (value(p) !== null) dot(ctx, x(p.step), y(value(p)), p.resampled ? 3 : 2, palette[strip.color], !p.resampled);
+      const ring = p.resampled || (strip.key === "gradNorm" && unprobed(p));
+      if (value(p) !== null) dot(ctx, x(p.step), y(value(p)), p.resampled ? 3 : 2, palette[strip.color], !ring);
       else dot(ctx, x(p.step), box.y1 - 3, 2, palette.skippedDot, false);
     }
   });
@@ -108,6 +113,7 @@ export function drawTrace(ctx, width, height, data, { hoverStep = null, palette 
     steps,
     ...(record.status !== "done" ? { status: record.status } : {}),
     ...(record.ess.length ? { strips: strips.map((s) => s.label), essPoints: record.ess.length, particles: K } : {}),
+    ...(trace.points.some(unprobed) ? { unprobed: trace.points.filter(unprobed).map((p) => p.step) } : {}),
     ...(hoverStep !== null ? { hoverStep } : {}),
   };
 }

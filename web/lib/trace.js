@@ -23,6 +23,7 @@ export function parseTracePoint(data) {
     guided: Boolean(data.guided),
     guarded: Number.isFinite(Number(data.guarded)) ? Number(data.guarded) : 0,
     probed: Boolean(data.probed), // lags: J v from the finite-difference probe (false: J0 v, adaptive probe)
+    probeKnown: typeof data.probed === "boolean", // older servers send no probe field: draw nothing for it
     probeGap: finiteOrNull(data.probe_gap), // measured ||J v - J0 v|| / ||J0 v|| on a probing step
   };
 }

@@ -9,7 +9,7 @@ import { reached } from "./run_record.js";
 /** What each strip of the chart is, in words. */
 export const LEGEND = [
   ["reward", "log w: the reward's score of the model's current guess of the picture (up is better)"],
-  ["push", "‖g‖: how hard the reward pulls on that guess"],
+  ["push", "‖g‖: how hard the reward pulls on that guess (a ring: that step skipped the extra model call, see probe_threshold)"],
   ["α", "the schedule's guidance strength, 0 (off) to 1 (full)"],
   ["ESS", "particles: how many of the K particles still carry weight (K = all alike)"],
 ];
@@ -34,6 +34,8 @@ export function footerItems(record) {
   if (last?.guided) items.push({ text: `log w ${formatNumber(last.logW)} · ‖g‖ ${formatNumber(last.gradNorm)}`, level: "info" });
   const effect = runEffect(trace.points, trace.steps);
   items.push({ text: `guided ${effect.guidedSteps}/${trace.steps || steps}`, level: effect.guidedSteps ? "info" : "warn" });
+  const probeKnown = trace.points.filter((p) => p.guided && p.probeKnown);
+  if (probeKnown.length) items.push({ text: `probed ${probeKnown.filter((p) => p.probed).length}/${probeKnown.length} guided`, level: "info" });
   if (effect.peak !== null) {
     items.push({ text: `change by guidance: up to ${percent(effect.peak)} per step`, level: "info" });
     items.push({ text: `last guided step ${percent(effect.last)}`, level: "info" });
@@ -73,6 +75,7 @@ export function stepReadout(record, step) {
     if (p.guided) {
       parts.push(`reward log w ${formatNumber(p.logW)}`, `push ‖g‖ ${formatNumber(p.gradNorm)}`);
       if (typeof p.displacement === "number") parts.push(`changed the picture by ${percent(p.displacement)}`);
+      if (p.probeKnown) parts.push(p.probed ? "extra model call (probe)" : "no extra model call (adaptive probe)");
     } else {
       parts.push("not guided (α too small)");
     }
