@@ -21,7 +21,8 @@ def particles_inputs() -> list:
         tooltip="each image: every output image comes from its own K particles, so images are independent. "
                 "whole batch: all the batch's particles compete together and the batch is drawn from them at once, "
                 "so the batch as a whole follows the reward (use it for fairness: a batch of 8 gets close to the "
-                "target class mix); images are then not independent of each other.")]
+                "target class mix); images are then not independent of each other. With particles = 1 the batch's "
+                "own images are the particles: no extra cost.")]
 
 
 def _particles() -> io.Int.Input:
@@ -33,7 +34,12 @@ def _particles() -> io.Int.Input:
                 f"K times the cost. Needs a stochastic sampler: {', '.join(SUPPORTED_SAMPLERS)}.")
 
 
-def particles_error(particles, sampler_name) -> str | None:
+def uses_particles(particles, particles_compete) -> bool:
+    """Sequential Monte Carlo runs for K > 1, and for a whole batch competing even at K = 1."""
+    return particles > 1 or particles_compete == SCOPES[1]
+
+
+def particles_error(particles, sampler_name, particles_compete=SCOPES[0]) -> str | None:
     """None, or the message ComfyUI shows when the prompt is queued."""
     try:
         k = int(particles)
@@ -41,7 +47,11 @@ def particles_error(particles, sampler_name) -> str | None:
         return f"particles must be a whole number; got {particles!r}."
     if k != particles or not 1 <= k <= MAX_PARTICLES:
         return f"particles must be a whole number from 1 to {MAX_PARTICLES}; got {particles!r}."
-    if k > 1 and sampler_name not in SUPPORTED_SAMPLERS:
-        return (f"particles = {k} needs one of the samplers {', '.join(SUPPORTED_SAMPLERS)} (a stochastic sampler "
-                f"lets resampled copies part ways); got {sampler_name!r}. Set particles to 1 to use {sampler_name!r}.")
+    if particles_compete not in SCOPES:
+        return f"particles_compete must be one of {', '.join(SCOPES)}; got {particles_compete!r}."
+    if uses_particles(k, particles_compete) and sampler_name not in SUPPORTED_SAMPLERS:
+        what = f"particles = {k}" if k > 1 else "particles_compete = whole batch"
+        return (f"{what} needs one of the samplers {', '.join(SUPPORTED_SAMPLERS)} (a stochastic sampler "
+                f"lets resampled copies part ways); got {sampler_name!r}. Set particles to 1 (and particles_compete to "
+                f"each image) to use {sampler_name!r}.")
     return None

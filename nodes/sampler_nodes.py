@@ -7,7 +7,7 @@ from ..bridge.ksampler import lags_ksampler
 from ..bridge.particle_sampler import lags_particle_ksampler
 from .guidance_inputs import CATEGORY, guidance_inputs, settings_from
 from .search import search_aliases
-from .particles_input import particles_error, particles_inputs
+from .particles_input import particles_error, particles_inputs, uses_particles
 
 
 def _ksampler_inputs() -> list:
@@ -52,8 +52,8 @@ class LAGSWeightedSampler(io.ComfyNode):
         )
 
     @classmethod
-    def validate_inputs(cls, sampler_name, particles=1):
-        return particles_error(particles, sampler_name) or True
+    def validate_inputs(cls, sampler_name, particles=1, particles_compete="each image"):
+        return particles_error(particles, sampler_name, particles_compete) or True
 
     @classmethod
     def execute(cls, model, seed, steps, cfg, sampler_name, scheduler, positive, negative, latent_image,
@@ -63,7 +63,7 @@ class LAGSWeightedSampler(io.ComfyNode):
         settings = settings_from(reward, vae=vae, schedule=schedule, method=method, epsilon=epsilon,
                                  decode_scale=decode_scale, decoder=decoder, node_id=cls.hidden.unique_id,
                                  probe_threshold=probe_threshold, particles=particles)
-        if particles > 1:
+        if uses_particles(particles, particles_compete):
             (latent,) = lags_particle_ksampler(model, settings, seed, steps, cfg, sampler_name, scheduler, positive,
                                                negative, latent_image, denoise=denoise, particles=particles,
                                                whole_batch=particles_compete == "whole batch")

@@ -132,13 +132,16 @@ def test_the_two_outputs_come_from_independent_groups(host):
     assert not torch.allclose(out[0], out[1])
 
 
-@pytest.mark.parametrize("particles, sampler, words", [
-    (0, "euler_ancestral", "from 1 to 64"),
-    (65, "euler_ancestral", "from 1 to 64"),
-    (4, "euler", "euler_ancestral"),
+@pytest.mark.parametrize("particles, sampler, compete, words", [
+    (0, "euler_ancestral", "each image", "from 1 to 64"),
+    (65, "euler_ancestral", "each image", "from 1 to 64"),
+    (4, "euler", "each image", "euler_ancestral"),
+    (1, "dpmpp_2m", "whole batch", "euler_ancestral"),
 ])
-def test_bad_particles_are_refused_before_sampling(host, particles, sampler, words):
-    result = host.run(tiny_prompt(sampler, 4.0, particles=particles))
+def test_bad_particles_are_refused_before_sampling(host, particles, sampler, compete, words):
+    prompt = tiny_prompt(sampler, 4.0, particles=particles)
+    prompt["20"]["inputs"]["particles_compete"] = compete
+    result = host.run(prompt)
     assert not result.success and result.validation_error is not None
     assert words in result.error_message and "particles" in result.error_message
 
@@ -152,6 +155,17 @@ def test_whole_batch_particles_return_the_batch_asked_for(host):
     assert out.shape[0] == 3 and torch.isfinite(out).all()
     events = [d for e, d in result.messages if e == "lags.particles" and d["node"] == "20"]
     assert all(e["particles"] == 12 and 1.0 <= e["ess"] <= 12.0 for e in events)  # one group of 3 x 4
+
+
+def test_whole_batch_at_one_particle_resamples_the_batch_itself(host):
+    """particles = 1 with the whole batch competing: the batch's own images are the particles."""
+    prompt = tiny_prompt("euler_ancestral", 4.0, particles=1, batch=4)
+    prompt["20"]["inputs"]["particles_compete"] = "whole batch"
+    result = host.run(prompt)
+    assert result.success, result.error_message
+    assert result.captures["latent"]["samples"].shape[0] == 4
+    events = [d for e, d in result.messages if e == "lags.particles" and d["node"] == "20"]
+    assert len(events) == 4 and all(e["particles"] == 4 for e in events)
 
 
 def test_particles_go_through_the_unet_in_chunks_when_memory_is_short(host, monkeypatch):
