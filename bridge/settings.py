@@ -35,10 +35,10 @@ def _decode_scale(value):
     return scale
 
 
-def default_schedule(particles: int = 1):
+def default_schedule(particles: bool = False):
     """The paper's alpha(t); with particles a later one (particles.PARTICLE_SCHEDULE_C), which also
     tempers their weights: the reward at blurry early estimates would resample on noise."""
-    return PaperAlpha(PARTICLE_SCHEDULE_C if particles > 1 else DEFAULT_SCHEDULE_C)
+    return PaperAlpha(PARTICLE_SCHEDULE_C if particles else DEFAULT_SCHEDULE_C)
 
 
 @dataclass
@@ -51,7 +51,7 @@ class LagsSettings:
     decoder: str = "vae"
     vae: Any = None
     node_id: str | None = None
-    particles: int = 1  # per output image (bridge/particle_sampler.py); 1: plain LAGS
+    particles: bool = False  # sampled with particles (bridge/particle_sampler.py), even one per image
     probe_threshold: float = DEFAULT_PROBE_THRESHOLD  # adaptive probe (guidance.adaptive_probe); 0: every step
 
     def __post_init__(self):

@@ -51,7 +51,7 @@ def guidance_inputs() -> list:
 
 
 def settings_from(reward, vae=None, schedule=None, method="lags", epsilon=None, decode_scale=DECODE_SCALES[0],
-                  decoder="vae", node_id=None, probe_threshold=None, particles=1) -> LagsSettings:
+                  decoder="vae", node_id=None, probe_threshold=None, particles=False) -> LagsSettings:
     """epsilon / probe_threshold None (no widget value): the engine's default."""
     return LagsSettings(reward=reward, schedule=schedule, method=method,
                         epsilon=DEFAULT_EPSILON if epsilon is None else epsilon,

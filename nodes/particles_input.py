@@ -40,16 +40,19 @@ def uses_particles(particles, particles_compete) -> bool:
 
 
 def particles_error(particles, sampler_name, particles_compete=SCOPES[0]) -> str | None:
-    """None, or the message ComfyUI shows when the prompt is queued."""
+    """None, or the message ComfyUI shows (at validation, or when the node runs). None values (a
+    linked input before the graph runs) are not judged."""
+    if particles is None:
+        return None
     try:
         k = int(particles)
     except (TypeError, ValueError):
         return f"particles must be a whole number; got {particles!r}."
     if k != particles or not 1 <= k <= MAX_PARTICLES:
         return f"particles must be a whole number from 1 to {MAX_PARTICLES}; got {particles!r}."
-    if particles_compete not in SCOPES:
+    if particles_compete is not None and particles_compete not in SCOPES:
         return f"particles_compete must be one of {', '.join(SCOPES)}; got {particles_compete!r}."
-    if uses_particles(k, particles_compete) and sampler_name not in SUPPORTED_SAMPLERS:
+    if sampler_name is not None and uses_particles(k, particles_compete) and sampler_name not in SUPPORTED_SAMPLERS:
         what = f"particles = {k}" if k > 1 else "particles_compete = whole batch"
         return (f"{what} needs one of the samplers {', '.join(SUPPORTED_SAMPLERS)} (a stochastic sampler "
                 f"lets resampled copies part ways); got {sampler_name!r}. Set particles to 1 (and particles_compete to "

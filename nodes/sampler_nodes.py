@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from comfy_api.latest import io
 
+from ..bridge.errors import LagsInputError
 from ..bridge.ksampler import lags_ksampler
 from ..bridge.particle_sampler import lags_particle_ksampler
 from .guidance_inputs import CATEGORY, guidance_inputs, settings_from
@@ -52,8 +53,10 @@ class LAGSWeightedSampler(io.ComfyNode):
         )
 
     @classmethod
-    def validate_inputs(cls, sampler_name, particles=1, particles_compete="each image"):
-        return particles_error(particles, sampler_name, particles_compete) or True
+    def validate_inputs(cls, particles=1, particles_compete="each image"):
+        # A linked input is None here (known only when the graph runs: execute checks it then);
+        # the sampler's fit with particles is checked in execute, so ComfyUI keeps checking sampler_name.
+        return particles_error(particles, None, particles_compete) or True
 
     @classmethod
     def execute(cls, model, seed, steps, cfg, sampler_name, scheduler, positive, negative, latent_image,
@@ -62,7 +65,11 @@ class LAGSWeightedSampler(io.ComfyNode):
                 particles_compete="each image") -> io.NodeOutput:
         settings = settings_from(reward, vae=vae, schedule=schedule, method=method, epsilon=epsilon,
                                  decode_scale=decode_scale, decoder=decoder, node_id=cls.hidden.unique_id,
-                                 probe_threshold=probe_threshold, particles=particles)
+                                 probe_threshold=probe_threshold,
+                                 particles=uses_particles(particles, particles_compete))
+        problem = particles_error(particles, sampler_name, particles_compete)
+        if problem:
+            raise LagsInputError(problem)
         if uses_particles(particles, particles_compete):
             (latent,) = lags_particle_ksampler(model, settings, seed, steps, cfg, sampler_name, scheduler, positive,
                                                negative, latent_image, denoise=denoise, particles=particles,

@@ -9,7 +9,8 @@ same alpha that scales the guidance, so each guided move is the locally optimal 
 its twist (a stronger or weaker twist than the proposal collapses the weights; measured in
 docs/benchmark_2d.md), and steps that alpha skips carry no twist and need no reward. At the
 last noisy step the twist is log w(x0_bar) at full strength (alpha taken as 1, x0_bar ~ x0 there),
-so the draw targets q ~ w p. The last step (to sigma = 0) is deterministic: D_q of the draw.
+so the draw targets q ~ w p. The move after the last draw uses the sampler's unguided kernel
+(to sigma = 0: D itself), whose p/q is 1, so nothing after the draw changes its target.
 """
 from __future__ import annotations
 
@@ -112,7 +113,11 @@ def smc_sample(model, x: torch.Tensor, sigmas, *, particles: int, stepper, famil
             x, denoised, update, twist = x[index], denoised[index], update[index], twist[index]
             history.permute(index)
             weights.reset(resample)
-        last_twist = twist
+        # A non-finite twist already zeroed its particle (or its whole group restarted with equal
+        # weights): the next increment counts from 0, not from -inf.
+        last_twist = torch.where(torch.isfinite(twist), twist, torch.zeros_like(twist))
+        if final:  # after the draw: the unguided kernel (p/q = 1), so the draw's target holds
+            update = torch.zeros_like(update)
         x, pending = _move(stepper, family, x, denoised, update, history, sigma, sigma_next, generator)
         if report is not None:
             report(SmcReport(i + 1, steps, float(ess.mean()), particles, bool(resample.any()),

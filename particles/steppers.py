@@ -68,7 +68,7 @@ class DpmPP2MSde:
         keep = _ratio(s_next, s) * math.exp(-eta_h)
         towards = -math.expm1(-h - eta_h)
         out = d if keep == 0 else keep * y + towards * d
-        if d_old is not None and h_last is not None and not math.isinf(h_last) and not math.isinf(h):
+        if d_old is not None and h_last and not math.isinf(h_last) and not math.isinf(h):  # h_last 0: repeated sigma
             out = out + 0.5 * towards * (h / h_last) * (d - d_old)
         return out
 

@@ -132,3 +132,20 @@ def test_systematic_resampling_keeps_each_particle_in_proportion():
 def test_deterministic_samplers_are_refused_with_the_supported_list():
     with pytest.raises(ValueError, match="euler_ancestral"):
         stepper_for("euler")
+
+
+def test_a_reward_that_is_minus_infinity_early_restarts_the_weights_once_finite():
+    """w = 0 everywhere on the first steps, finite later: the groups fall back to equal weights
+    while it lasts, then weighting resumes from the first finite twist (nothing counted broken)."""
+    calls = {"n": 0}
+    p, q, exact = problem()
+
+    def late(x0):
+        calls["n"] += 1
+        values = exact(x0)
+        return values - math.inf if calls["n"] <= 2 else values  # differentiable, w = 0
+
+    out, _, reports = run(particles=16, outputs=300, log_w=late, schedule=ConstantAlpha(1.0))
+    assert reports[-1].zero_weight == 0
+    assert reports[1].fallback_groups > 0 and reports[-1].fallback_groups == reports[1].fallback_groups
+    assert abs(share_near_second_mode(out) - float(q.weights[1])) < 0.1

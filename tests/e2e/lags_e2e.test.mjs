@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { test } from "node:test";
 import { REPO, startComfy } from "./comfy_server.mjs";
+import * as layout from "./layout_steps.mjs";
 import * as steps from "./page_steps.mjs";
 
 const OUTPUT = join(REPO, "tests", "e2e", "output");
@@ -139,6 +140,8 @@ async function checkWorkflow(t, page, problems, workflow, name) {
   await page.evaluate(steps.setWidgetValue, { nodeId: sampler.id, name: "steps", value: STEPS });
   const scheduleNode = workflow.nodes.find((n) => n.type in SCHEDULE_KINDS);
   const kind = SCHEDULE_KINDS[scheduleNode.type];
+  // The charts are DOM canvases, hidden while their node is off screen (the A/B graph is tall): frame both.
+  await page.evaluate(layout.frameNodesInSquare, { ids: [sampler.id, scheduleNode.id], side: 900, centre: [820, 520] });
   await page.waitForTimeout(1000); // the schedule chart polls the sampler every 300 ms
 
   // 1. Both drawings render (pixels, not just a data attribute).
@@ -205,7 +208,14 @@ async function runAndCompare(t, page, { samplerId, scheduleId, kind, name }) {
   await writeFile(join(OUTPUT, `${name}_trace.json`), JSON.stringify(messages, null, 1));
   assert.ok(messages.length >= STEPS, `${messages.length} lags.trace messages`);
   const after = byId(await page.evaluate(steps.chartStates), samplerId);
-  assert.deepEqual(after.summary, { drawn: true, points: STEPS, lastStep: STEPS, steps: STEPS });
+  const { drawn: chartDrawn, points, lastStep, steps: stepCount, ...particles } = after.summary;
+  assert.deepEqual({ drawn: chartDrawn, points, lastStep, steps: stepCount },
+    { drawn: true, points: STEPS, lastStep: STEPS, steps: STEPS });
+  if (Object.keys(particles).length) {
+    // a workflow with particles: its chart adds the ESS strip, one point per step
+    assert.deepEqual(particles.strips, ["reward", "push", "α", "ESS"]);
+    assert.ok(particles.essPoints === STEPS && particles.particles >= 2, JSON.stringify(particles));
+  }
   assert.ok(after.pixels.painted > 0.05 * after.pixels.total, JSON.stringify(after.pixels));
   assert.match(after.text, new RegExp(`^step ${STEPS}/${STEPS} · σ `));
   t.diagnostic(`trace line after the run: ${after.text}`);

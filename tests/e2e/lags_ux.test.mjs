@@ -174,7 +174,7 @@ test("a ComfyUI user's view of the LAGS nodes", { skip, timeout: 1_800_000 }, as
       await settle(page, 300);
       const hovered = await view(page, ids.sampler);
       assert.equal(hovered.summary.hoverStep, 8);
-      assert.match(hovered.footer, /^step 8\/10 · σ [\d.]+ · strength α [\d.]+ · reward log w .* · push ‖g‖ .* · changed the picture by [<\d. ]+ %$/);
+      assert.match(hovered.footer, /^step 8\/10 · σ [\d.]+ · strength α [\d.]+ · reward log w .* · push ‖g‖ .* · changed the picture by [<\d. ]+ %( · (no )?extra model call( \(probe\)| \(adaptive probe\)))?$/);
       await page.screenshot({ path: join(OUTPUT, "ux_chart_hover_at_shipped_zoom.png") });
       await page.mouse.move(5, 500);
       await settle(page, 300);

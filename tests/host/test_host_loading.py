@@ -7,7 +7,7 @@ import pytest
 LAGS_NODES = {
     "LAGSWeightedSampler": ["model", "seed", "steps", "cfg", "sampler_name", "scheduler", "positive", "negative",
                             "latent_image", "denoise", "vae", "reward", "schedule", "method", "epsilon",
-                            "decode_scale", "decoder", "probe_threshold"],
+                            "decode_scale", "decoder", "probe_threshold", "particles", "particles_compete"],
     "LAGSGuidance": ["model", "vae", "reward", "schedule", "method", "epsilon", "decode_scale", "decoder",
                      "probe_threshold"],
     "LAGSScheduleAlpha": ["c"],
@@ -50,7 +50,7 @@ def test_sampler_widgets_match_ksampler(host):
     assert ours["sampler_name"][1]["options"] == list(core["sampler_name"][0])
     assert ours["scheduler"][1]["options"] == list(core["scheduler"][0])
     optional = host.object_info("LAGSWeightedSampler")["input"]["optional"]
-    assert set(optional) == {"vae", "schedule", "probe_threshold"}
+    assert set(optional) == {"vae", "schedule", "probe_threshold", "particles", "particles_compete"}
     guidance = host.pack("guidance")
     assert ours["epsilon"][1]["default"] == guidance.DEFAULT_EPSILON and ours["epsilon"][1]["min"] > 0
     assert ours["method"][1]["options"] == ["lags", "tweedie", "dps"] and ours["method"][1]["default"] == "lags"

@@ -113,7 +113,6 @@ export function drawTrace(ctx, width, height, data, { hoverStep = null, palette 
     steps,
     ...(record.status !== "done" ? { status: record.status } : {}),
     ...(record.ess.length ? { strips: strips.map((s) => s.label), essPoints: record.ess.length, particles: K } : {}),
-    ...(trace.points.some(unprobed) ? { unprobed: trace.points.filter(unprobed).map((p) => p.step) } : {}),
     ...(hoverStep !== null ? { hoverStep } : {}),
   };
 }
