@@ -136,6 +136,9 @@ def test_projection_ratio_and_guided_steps():
     assert row.ratio == pytest.approx(1 + 20 * 3.0 / 60)
     probed = ProjectionRow("m", "lags", unet_tflops=2.0, extra_tflops=3.0, guided=20, steps=30, probes=12)
     assert probed.ratio == pytest.approx(1 + (20 * 3.0 + 12 * 2.0) / 60)  # a probe costs one plain step
+    particles = ProjectionRow("m", "lags", unet_tflops=2.0, extra_tflops=3.0, guided=20, steps=30, probes=12,
+                              particles=4)
+    assert particles.ratio == pytest.approx(4 * probed.ratio)  # per output image: K trajectories
     sigmas = torch.tensor([10.0, 3.0, 1.0, 0.5, 0.0])
     assert guided_steps(sigmas, lambda s: 1 / (1 + s**2), 0.05) == 3  # alpha 0.0099 at sigma 10 is skipped
     assert guided_steps(sigmas, lambda s: 1 / (1 + s**2), 0.0) == 4

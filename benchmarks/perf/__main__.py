@@ -130,7 +130,7 @@ def _projection(host, bench, config, outcomes, probe) -> list:
         small.append(projection.measured_row(
             "small", config.latent_size, config.steps, f"{v.label}, colour reward", v.method, scale, v.decoder,
             len(o.record.guided_steps()), len(o.record.extra_call_steps()), o.record.cpu / plain,
-            model=f"this benchmark's (CPU) models, {config.image_size}², {config.steps} steps"))
+            model=f"this benchmark's (CPU) models, {config.image_size}², {config.steps} steps", particles=v.particles))
     probes = _sdxl_probes(host, probe)
     clip_scale = host.pack("rewards.decode_scale").model_input_scale(224, (1024, 1024))
     sd15 = projection.project("sd15", 64, 30, sigmas, schedule, skip, model="SD1.5 512², 30 steps",

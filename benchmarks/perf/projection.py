@@ -127,11 +127,12 @@ class ProjectionRow:
     steps: int
     measured: float | None = None  # the benchmark's measured CPU ratio, where it ran this setting
     probes: int = 0  # guided steps that pay the finite-difference probe (one more UNet forward)
+    particles: int = 1  # K particles per image: K times everything, per output image
 
     @property
     def ratio(self) -> float:
         extra = self.guided * self.extra_tflops + self.probes * self.unet_tflops
-        return 1.0 + extra / (self.steps * self.unet_tflops)
+        return self.particles * (1.0 + extra / (self.steps * self.unet_tflops))
 
 
 def guided_steps(sigmas, schedule, skip_below: float) -> int:
@@ -141,13 +142,15 @@ def guided_steps(sigmas, schedule, skip_below: float) -> int:
 
 
 def measured_row(kind: str, latent: int, steps: int, label: str, method: str, scale: float, decoder: str,
-                 guided: int, probes: int, measured: float | None = None, model: str = "") -> ProjectionRow:
+                 guided: int, probes: int, measured: float | None = None, model: str = "",
+                 particles: int = 1) -> ProjectionRow:
     """The FLOP ratio of a run that was measured: its own guided steps, steps that probed (lags;
     dps's forward is in its reward path) and reward path (decode scale, decoder)."""
     fwd, bwd = unet_tflops(kind, latent)
     decoder = ("small_vae" if kind == "small" else "sd_vae") if decoder == "vae" else decoder
     extra = decoder_tflops(decoder, max(1, round(latent * scale))) + (fwd + bwd if method == "dps" else 0.0)
-    return ProjectionRow(model or kind, label, fwd, extra, guided, steps, measured, probes if method == "lags" else 0)
+    return ProjectionRow(model or kind, label, fwd, extra, guided, steps, measured, probes if method == "lags" else 0,
+                         particles)
 
 
 def project(kind: str, latent: int, steps: int, sigmas, schedule, skip_below: float, clip: bool = False,
