@@ -24,16 +24,6 @@ def latent_pixels(latent: torch.Tensor) -> int:
     return int(latent.shape[-1] * latent.shape[-2])
 
 
-def guidance_units(log_w: torch.Tensor, latent: torch.Tensor) -> torch.Tensor:
-    """Natural log w of the image decoded from `latent` -> the log w guidance differentiates."""
-    return log_w * latent_pixels(latent)
-
-
-def natural_units(log_w: torch.Tensor, latent: torch.Tensor) -> torch.Tensor:
-    """Inverse of guidance_units (for traces)."""
-    return log_w / latent_pixels(latent)
-
-
 def unit_of(reward, latent: torch.Tensor) -> int:
     """The multiplier guidance applies to this reward's log w: 1 for per-image rewards, else the
     latent's pixels (a combination mixing both reports per pixel)."""
@@ -48,5 +38,4 @@ def reward_guidance_log_w(reward, x: torch.Tensor, latent: torch.Tensor) -> torc
     terms = getattr(reward, "terms", None)
     if terms:
         return sum(lam * reward_guidance_log_w(r, x, latent) for r, lam in terms)
-    multiplier = 1 if getattr(reward, "per_image", False) else latent_pixels(latent)
-    return reward.log_w(x) * multiplier
+    return reward.log_w(x) * unit_of(reward, latent)
