@@ -1,7 +1,7 @@
 """What the SMC sampler needs from each guided model call, recorded by the post-CFG hook."""
 from __future__ import annotations
 
-import torch
+from ..guidance.sampling import particle_log_w
 
 
 class ParticleListener:
@@ -16,15 +16,8 @@ class ParticleListener:
         self.update = self.log_w = self.alpha = self.evaluated = None
 
     def record(self, result, log_w) -> None:
-        d = result.diagnostics
-        values, evaluated = d.log_w.clone(), d.guided.clone()
-        if self.evaluate_all and not bool(evaluated.all()):
-            reference = result.denoised if result.update is None else result.denoised - result.update
-            with torch.no_grad():  # the whole batch: an inpainting composite needs every item
-                every = log_w(reference).to(values)
-            values = torch.where(evaluated, values, every)
-            evaluated = torch.ones_like(evaluated)
-        self.update, self.log_w, self.alpha, self.evaluated = result.update, values, d.alpha, evaluated
+        values, evaluated = particle_log_w(result, log_w, self.evaluate_all)
+        self.update, self.log_w, self.alpha, self.evaluated = result.update, values, result.diagnostics.alpha, evaluated
 
     def take(self):
         """(update, log_w, alpha, evaluated) of the last call, cleared so a missing record fails loudly."""

@@ -8,6 +8,7 @@ import torch
 
 from .adaptive_probe import DEFAULT_PROBE_THRESHOLD, AdaptiveProbe
 from .engine import DEFAULT_EPSILON, DEFAULT_SKIP_BELOW, guided_denoise
+from .families import VE
 
 
 def karras_sigmas(steps: int, sigma_min: float = 0.0292, sigma_max: float = 14.6146, rho: float = 7.0):
@@ -46,16 +47,17 @@ class GuidedDenoiser:
     sampling run: it holds the run's adaptive-probe state (probe_threshold 0: probe every step)."""
 
     def __init__(self, denoiser, log_w, schedule, method="lags", epsilon=DEFAULT_EPSILON,
-                 skip_below=DEFAULT_SKIP_BELOW, probe_threshold=DEFAULT_PROBE_THRESHOLD):
+                 skip_below=DEFAULT_SKIP_BELOW, probe_threshold=DEFAULT_PROBE_THRESHOLD, family=VE):
         self.denoiser, self.log_w, self.schedule = denoiser, log_w, schedule
-        self.method, self.epsilon, self.skip_below = method, epsilon, skip_below
+        self.method, self.epsilon, self.skip_below, self.family = method, epsilon, skip_below, family
         self.probe = AdaptiveProbe(probe_threshold)
         self.history = []
 
     def guide(self, x, sigma):
         """One guided_denoise call with this run's settings and probe state."""
         return guided_denoise(self.denoiser, self.log_w, x, sigma, self.schedule, method=self.method,
-                              epsilon=self.epsilon, skip_below=self.skip_below, probe_policy=self.probe)
+                              epsilon=self.epsilon, skip_below=self.skip_below, probe_policy=self.probe,
+                              family=self.family)
 
     def __call__(self, x, sigma):
         result = self.guide(x, sigma)
@@ -65,6 +67,20 @@ class GuidedDenoiser:
     @property
     def num_guarded(self) -> int:
         return sum(d.num_guarded for d in self.history)
+
+
+def particle_log_w(result, log_w, everywhere: bool):
+    """(log w [B], evaluated [B]) of one guided call for particles: the engine's values where it
+    guided; with `everywhere` (the last noisy step, whose weights need every particle) log w(D) of
+    the other items too, scored as a whole batch (an inpainting composite needs every item)."""
+    d = result.diagnostics
+    values, evaluated = d.log_w.clone(), d.guided.clone()
+    if everywhere and not bool(evaluated.all()):
+        reference = result.denoised if result.update is None else result.denoised - result.update
+        with torch.no_grad():
+            values = torch.where(evaluated, values, log_w(reference).to(values))
+        evaluated = torch.ones_like(evaluated)
+    return values, evaluated
 
 
 class TwistedDenoiser(GuidedDenoiser):
@@ -80,10 +96,6 @@ class TwistedDenoiser(GuidedDenoiser):
         result = self.guide(x, sigma)
         d = result.diagnostics
         self.history.append(d)
-        log_w, evaluated = d.log_w.clone(), d.guided.clone()
-        missing = ~evaluated
-        if self.final_sigma is not None and bool(missing.any()) and float(d.sigma.min()) <= self.final_sigma:
-            with torch.no_grad():
-                log_w[missing] = self.log_w(result.denoised[missing]).to(log_w)
-            evaluated[:] = True
+        last = self.final_sigma is not None and float(d.sigma.min()) <= self.final_sigma
+        log_w, evaluated = particle_log_w(result, self.log_w, last)
         return result.denoised, result.update, log_w, d.alpha, evaluated

@@ -38,25 +38,11 @@ def run(sampler="euler_ancestral", family=VE, schedule=None, particles=16, outpu
         start = lambda n: torch.randn(n, DIM, dtype=torch.float64, generator=gen)
     gen = torch.Generator().manual_seed(seed)
     schedule = (schedule or ConstantAlpha(1.0)).bind(family.noise_level(sigmas))
-    model = TwistedDenoiser(denoiser, log_w, schedule, final_sigma=float(sigmas[-2]))
-    if family is FLOW:  # the engine sees flow sigmas through the family (as the bridge passes it)
-        model = _flow_model(model, denoiser, log_w, schedule, sigmas)
+    model = TwistedDenoiser(denoiser, log_w, schedule, final_sigma=float(sigmas[-2]), family=family)
     reports = []
     out = smc_sample(model, start(outputs * particles), sigmas, particles=particles, stepper=stepper_for(sampler),
                      family=family, generator=gen, report=reports.append)
     return out[::particles], q, reports
-
-
-def _flow_model(_, denoiser, log_w, schedule, sigmas):
-    from guidance.engine import guided_denoise
-
-    def model(x, sigma):
-        r = guided_denoise(denoiser, log_w, x, sigma, schedule, family=FLOW)
-        log_values, evaluated = r.diagnostics.log_w.clone(), r.diagnostics.guided.clone()
-        if float(sigma[0]) <= float(sigmas[-2]):
-            log_values, evaluated = log_w(r.denoised).double(), torch.ones_like(evaluated)
-        return r.denoised, r.update, log_values, r.diagnostics.alpha, evaluated
-    return model
 
 
 def share_near_second_mode(x):
