@@ -17,6 +17,7 @@ from pathlib import Path
 import torch
 
 from benchmarks.markdown import table
+from benchmarks.toy2d.methods import Counted
 from benchmarks.toy2d.truth import importance_resample
 from guidance.families import VE
 from guidance.mixture import GaussianMixture
@@ -74,21 +75,23 @@ def main(argv=None) -> int:
     start = time.perf_counter()
     add("Base sampler (no guidance)", sample_euler(p.denoise, noise, sigmas), time.perf_counter() - start, steps)
     for strength in (1.0, 3.0, 10.0):
-        guided = GuidedDenoiser(p.denoise, lambda x0, s=strength: log_w(x0, s), PaperAlpha(10.0).bind(sigmas))
+        counted = Counted(p.denoise)
+        guided = GuidedDenoiser(counted, lambda x0, s=strength: log_w(x0, s), PaperAlpha(10.0).bind(sigmas))
         start = time.perf_counter()
         out = sample_euler(guided, noise, sigmas)
-        calls = len(guided.history) + sum(int(d.guided.any()) for d in guided.history)
+        calls = counted.points / n  # the adaptive probe skips some finite-difference calls
         add(f"LAGS alone, strength {strength:g}", out, time.perf_counter() - start, calls)
     for k, whole_batch in ((4, False), (8, False), (4, True), (8, True)):
         x = torch.randn(n * k, 2, dtype=torch.float64, generator=gen) * float(sigmas[0])
-        model = TwistedDenoiser(p.denoise, log_w, PaperAlpha(PARTICLE_SCHEDULE_C).bind(sigmas),
+        counted = Counted(p.denoise)
+        model = TwistedDenoiser(counted, log_w, PaperAlpha(PARTICLE_SCHEDULE_C).bind(sigmas),
                                 final_sigma=float(sigmas[-2]))
         group, outputs = (k * BATCH, BATCH) if whole_batch else (k, 1)
         start = time.perf_counter()
         out = smc_sample(model, x, sigmas, particles=group, outputs=outputs, stepper=stepper_for("euler_ancestral"),
                          family=VE, generator=gen)
         out = out.view(-1, group, 2)[:, :outputs].reshape(-1, 2)
-        calls = k * (len(model.history) + sum(int(d.guided.any()) for d in model.history))
+        calls = counted.points / n
         how = "the batch's 8 x K particles resampled together" if whole_batch else "each image on its own"
         add(f"Particles K={k} per image, strength 1, {how}", out, time.perf_counter() - start, calls)
     text = "\n\n".join([
