@@ -16,12 +16,20 @@ def comfy_nodes_module():
     return module
 
 
-def lags_ksampler(model, settings, seed, steps, cfg, sampler_name, scheduler, positive, negative,
-                  latent_image, denoise=1.0):
-    """Same as core KSampler (noise, progress bar, previews, interrupt), with LAGS guidance."""
+def guided_model_for(model, settings, latent_image):
+    """(the LAGS-patched clone of `model`, the latent as the sampler will see it), both checked:
+    the model against the VAE, the latent's channels against the model and decoder."""
     import comfy.sample
 
     patched = patch_model(model, settings)  # checks the model against the VAE first
-    check_latent_channels(comfy.sample.fix_empty_latent_channels(model, latent_image["samples"]), settings, model)
+    latent = comfy.sample.fix_empty_latent_channels(model, latent_image["samples"])
+    check_latent_channels(latent, settings, model)
+    return patched, latent
+
+
+def lags_ksampler(model, settings, seed, steps, cfg, sampler_name, scheduler, positive, negative,
+                  latent_image, denoise=1.0):
+    """Same as core KSampler (noise, progress bar, previews, interrupt), with LAGS guidance."""
+    patched, _ = guided_model_for(model, settings, latent_image)
     return comfy_nodes_module().common_ksampler(patched, seed, steps, cfg, sampler_name, scheduler, positive,
                                                 negative, latent_image, denoise=denoise)

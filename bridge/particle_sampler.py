@@ -14,12 +14,12 @@ import logging
 import torch
 
 from ..particles import DEFAULT_ESS_THRESHOLD, smc_sample, stepper_for
-from .checks import check_latent_channels
 from .errors import LagsInputError
 from .model_family import model_family
 from .particle_chunks import call_in_chunks, chunk_size
 from .particle_listener import ParticleListener
-from .patch import lags_hook, patch_model
+from .ksampler import guided_model_for
+from .patch import lags_hook
 from .trace import send_trace
 
 PARTICLES_EVENT = "lags.particles"
@@ -110,9 +110,7 @@ def lags_particle_ksampler(model, settings, seed, steps, cfg, sampler_name, sche
     import latent_preview
 
     stepper = stepper_for(sampler_name)
-    patched = patch_model(model, settings)
-    latent = comfy.sample.fix_empty_latent_channels(model, latent_image["samples"])
-    check_latent_channels(latent, settings, model)
+    patched, latent = guided_model_for(model, settings, latent_image)
     batch = latent.shape[0]
     sigmas = comfy.samplers.KSampler(patched, steps=steps, device=patched.load_device, sampler=sampler_name,
                                      scheduler=scheduler, denoise=denoise, model_options=patched.model_options).sigmas
